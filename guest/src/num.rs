@@ -1,0 +1,489 @@
+//! The numeric tower: fixnums, bignums, exact rationals and flonums, with
+//! Guile's contagion rules (exact op inexact → inexact), parsing and printing.
+
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+use crate::diag::{Exn, Result};
+use crate::value::Value;
+
+/// A number taken out of a [`Value`] for arithmetic.
+#[derive(Clone, Debug)]
+pub enum Num {
+    Int(i64),
+    Big(BigInt),
+    Rat(BigRational),
+    Real(f64),
+}
+
+impl Num {
+    pub fn from_value(v: &Value) -> Option<Num> {
+        Some(match v {
+            Value::Int(i) => Num::Int(*i),
+            Value::Big(b) => Num::Big((**b).clone()),
+            Value::Rat(r) => Num::Rat((**r).clone()),
+            Value::Real(f) => Num::Real(*f),
+            _ => return None,
+        })
+    }
+
+    /// Back to a value, in canonical form (small integers as fixnums,
+    /// integral rationals as integers).
+    pub fn into_value(self) -> Value {
+        match self {
+            Num::Int(i) => Value::Int(i),
+            Num::Big(b) => big_to_value(b),
+            Num::Rat(r) => rat_to_value(r),
+            Num::Real(f) => Value::Real(f),
+        }
+    }
+
+    pub fn is_exact(&self) -> bool {
+        !matches!(self, Num::Real(_))
+    }
+
+    pub fn to_f64(&self) -> f64 {
+        match self {
+            Num::Int(i) => *i as f64,
+            Num::Big(b) => b.to_f64().unwrap_or(f64::NAN),
+            Num::Rat(r) => rat_to_f64(r),
+            Num::Real(f) => *f,
+        }
+    }
+
+    pub fn to_big(&self) -> Option<BigInt> {
+        match self {
+            Num::Int(i) => Some(BigInt::from(*i)),
+            Num::Big(b) => Some(b.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn to_rat(&self) -> Option<BigRational> {
+        match self {
+            Num::Int(i) => Some(BigRational::from_integer(BigInt::from(*i))),
+            Num::Big(b) => Some(BigRational::from_integer(b.clone())),
+            Num::Rat(r) => Some(r.clone()),
+            Num::Real(f) => BigRational::from_float(*f),
+        }
+    }
+
+    pub fn is_zero(&self) -> bool {
+        match self {
+            Num::Int(i) => *i == 0,
+            Num::Big(b) => b.is_zero(),
+            Num::Rat(r) => r.is_zero(),
+            Num::Real(f) => *f == 0.0,
+        }
+    }
+
+    pub fn is_negative(&self) -> bool {
+        match self {
+            Num::Int(i) => *i < 0,
+            Num::Big(b) => b.is_negative(),
+            Num::Rat(r) => r.is_negative(),
+            Num::Real(f) => *f < 0.0,
+        }
+    }
+
+    /// Bits needed to store the magnitude (0 for inexact numbers).
+    pub fn bits(&self) -> u64 {
+        match self {
+            Num::Int(i) => 64 - i.unsigned_abs().leading_zeros() as u64,
+            Num::Big(b) => b.bits(),
+            Num::Rat(r) => r.numer().bits() + r.denom().bits(),
+            Num::Real(_) => 0,
+        }
+    }
+}
+
+pub fn big_to_value(b: BigInt) -> Value {
+    match b.to_i64() {
+        Some(i) => Value::Int(i),
+        None => Value::Big(Rc::new(b)),
+    }
+}
+
+pub fn rat_to_value(r: BigRational) -> Value {
+    if r.denom().is_one() {
+        big_to_value(r.numer().clone())
+    } else {
+        Value::Rat(Rc::new(r))
+    }
+}
+
+fn rat_to_f64(r: &BigRational) -> f64 {
+    if let (Some(n), Some(d)) = (r.numer().to_f64(), r.denom().to_f64()) {
+        if n.is_finite() && d.is_finite() {
+            return n / d;
+        }
+    }
+    // Scale large numerators/denominators down before dividing.
+    let nb = r.numer().bits() as i64;
+    let db = r.denom().bits() as i64;
+    let shift = nb - db - 60;
+    let scaled = if shift > 0 {
+        r.numer().clone() / (r.denom() << shift as usize)
+    } else {
+        (r.numer() << (-shift) as usize) / r.denom().clone()
+    };
+    scaled.to_f64().unwrap_or(f64::NAN) * 2f64.powi(shift.clamp(-2000, 2000) as i32)
+}
+
+/// Which representation two operands meet in.
+enum Pair2 {
+    Int(i64, i64),
+    Big(BigInt, BigInt),
+    Rat(BigRational, BigRational),
+    Real(f64, f64),
+}
+
+fn coerce(a: &Num, b: &Num) -> Pair2 {
+    match (a, b) {
+        (Num::Int(x), Num::Int(y)) => Pair2::Int(*x, *y),
+        (Num::Real(_), _) | (_, Num::Real(_)) => Pair2::Real(a.to_f64(), b.to_f64()),
+        (Num::Rat(_), _) | (_, Num::Rat(_)) => {
+            Pair2::Rat(a.to_rat().unwrap_or_default(), b.to_rat().unwrap_or_default())
+        }
+        _ => Pair2::Big(a.to_big().unwrap_or_default(), b.to_big().unwrap_or_default()),
+    }
+}
+
+pub fn add(a: &Num, b: &Num) -> Num {
+    match coerce(a, b) {
+        Pair2::Int(x, y) => match x.checked_add(y) {
+            Some(z) => Num::Int(z),
+            None => Num::Big(BigInt::from(x) + y),
+        },
+        Pair2::Big(x, y) => Num::Big(x + y),
+        Pair2::Rat(x, y) => Num::Rat(x + y),
+        Pair2::Real(x, y) => Num::Real(x + y),
+    }
+}
+
+pub fn sub(a: &Num, b: &Num) -> Num {
+    match coerce(a, b) {
+        Pair2::Int(x, y) => match x.checked_sub(y) {
+            Some(z) => Num::Int(z),
+            None => Num::Big(BigInt::from(x) - y),
+        },
+        Pair2::Big(x, y) => Num::Big(x - y),
+        Pair2::Rat(x, y) => Num::Rat(x - y),
+        Pair2::Real(x, y) => Num::Real(x - y),
+    }
+}
+
+pub fn mul(a: &Num, b: &Num) -> Num {
+    match coerce(a, b) {
+        Pair2::Int(x, y) => match x.checked_mul(y) {
+            Some(z) => Num::Int(z),
+            None => Num::Big(BigInt::from(x) * y),
+        },
+        Pair2::Big(x, y) => Num::Big(x * y),
+        Pair2::Rat(x, y) => Num::Rat(x * y),
+        Pair2::Real(x, y) => Num::Real(x * y),
+    }
+}
+
+/// `/`: exact division gives exact rationals; exact division by zero is an error.
+pub fn div(a: &Num, b: &Num) -> Result<Num> {
+    match coerce(a, b) {
+        Pair2::Real(x, y) => Ok(Num::Real(x / y)),
+        Pair2::Int(_, 0) => Err(div_by_zero("/")),
+        Pair2::Int(x, y) if y != -1 && x % y == 0 => Ok(Num::Int(x / y)),
+        _ => {
+            let (x, y) = (a.to_rat().unwrap_or_default(), b.to_rat().unwrap_or_default());
+            if y.is_zero() {
+                return Err(div_by_zero("/"));
+            }
+            Ok(Num::Rat(x / y))
+        }
+    }
+}
+
+pub fn div_by_zero(subr: &str) -> Exn {
+    Exn::guile(
+        "numerical-overflow",
+        subr,
+        "Numerical overflow",
+        vec![],
+        Value::Bool(false),
+    )
+}
+
+/// Numeric comparison; `None` when a NaN is involved.
+pub fn cmp(a: &Num, b: &Num) -> Option<Ordering> {
+    match (a, b) {
+        (Num::Real(x), Num::Real(y)) => x.partial_cmp(y),
+        (Num::Real(x), other) | (other, Num::Real(x)) if !x.is_finite() => {
+            let _ = other;
+            let o = if x.is_nan() {
+                return None;
+            } else if *x > 0.0 {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            };
+            Some(if matches!(a, Num::Real(_)) { o } else { o.reverse() })
+        }
+        _ => match coerce_exact(a, b) {
+            Pair2::Int(x, y) => Some(x.cmp(&y)),
+            Pair2::Big(x, y) => Some(x.cmp(&y)),
+            Pair2::Rat(x, y) => Some(x.cmp(&y)),
+            Pair2::Real(x, y) => x.partial_cmp(&y),
+        },
+    }
+}
+
+/// Like `coerce` but compares finite flonums exactly against exact numbers
+/// (as Guile does), so `(= 1/3 0.3333333333333333)` is `#f`.
+fn coerce_exact(a: &Num, b: &Num) -> Pair2 {
+    match (a, b) {
+        (Num::Real(_), _) | (_, Num::Real(_)) => {
+            Pair2::Rat(a.to_rat().unwrap_or_default(), b.to_rat().unwrap_or_default())
+        }
+        _ => coerce(a, b),
+    }
+}
+
+pub fn neg(a: &Num) -> Num {
+    sub(&Num::Int(0), a)
+}
+
+/// Integer division flavours share this: quotient and remainder of exact
+/// integers, truncating toward zero.
+pub fn int_quot_rem(a: &BigInt, b: &BigInt) -> (BigInt, BigInt) {
+    a.div_rem(b)
+}
+
+// ---------------------------------------------------------------- parsing
+
+/// Parse a number literal as Guile's reader and `string->number` do.
+/// Returns `None` for anything that is not a number (the reader then makes
+/// it a symbol).  Complex literals are not supported and return `None`.
+pub fn parse_number(text: &str, default_radix: u32) -> Option<Value> {
+    let mut radix = default_radix;
+    let mut exactness: Option<bool> = None;
+    let mut s = text;
+    while s.len() >= 2 && s.as_bytes()[0] == b'#' {
+        match s.as_bytes()[1].to_ascii_lowercase() {
+            b'x' => radix = 16,
+            b'b' => radix = 2,
+            b'o' => radix = 8,
+            b'd' => radix = 10,
+            b'e' => exactness = Some(true),
+            b'i' => exactness = Some(false),
+            _ => return None,
+        }
+        s = &s[2..];
+    }
+    let n = parse_real(s, radix)?;
+    Some(match exactness {
+        None => n.into_value(),
+        Some(true) => match n {
+            Num::Real(f) => BigRational::from_float(f).map(rat_to_value)?,
+            other => other.into_value(),
+        },
+        Some(false) => Value::Real(n.to_f64()),
+    })
+}
+
+fn parse_real(s: &str, radix: u32) -> Option<Num> {
+    match s {
+        "+inf.0" => return Some(Num::Real(f64::INFINITY)),
+        "-inf.0" => return Some(Num::Real(f64::NEG_INFINITY)),
+        "+nan.0" | "-nan.0" => return Some(Num::Real(f64::NAN)),
+        _ => {}
+    }
+    if let Some((n, d)) = s.split_once('/') {
+        let n = parse_integer(n, radix)?;
+        let d = parse_unsigned(d, radix)?;
+        if d.is_zero() {
+            return None;
+        }
+        return Some(Num::Rat(BigRational::new(n, d)));
+    }
+    if let Some(i) = parse_integer(s, radix) {
+        return Some(Num::Big(i));
+    }
+    if radix != 10 {
+        return None;
+    }
+    parse_decimal(s).map(Num::Real)
+}
+
+fn parse_unsigned(s: &str, radix: u32) -> Option<BigInt> {
+    if s.is_empty() || !s.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    BigInt::parse_bytes(s.as_bytes(), radix)
+}
+
+fn parse_integer(s: &str, radix: u32) -> Option<BigInt> {
+    let (neg, digits) = match s.as_bytes().first()? {
+        b'+' => (false, &s[1..]),
+        b'-' => (true, &s[1..]),
+        _ => (false, s),
+    };
+    let n = parse_unsigned(digits, radix)?;
+    Some(if neg { -n } else { n })
+}
+
+fn parse_decimal(s: &str) -> Option<f64> {
+    // Validate the R7RS decimal grammar ourselves; Rust's parser accepts
+    // spellings such as "inf" and "NaN" that are symbols in Scheme.
+    let b = s.as_bytes();
+    let mut i = 0;
+    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+        i += 1;
+    }
+    let int_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let mut digits = i - int_start;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let frac_start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        digits += i - frac_start;
+    }
+    if digits == 0 {
+        return None;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        let exp_start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == exp_start {
+            return None;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    s.parse::<f64>().ok()
+}
+
+// ---------------------------------------------------------------- printing
+
+/// `number->string`.
+pub fn to_string(v: &Value, radix: u32) -> String {
+    match v {
+        Value::Int(i) => {
+            if radix == 10 {
+                i.to_string()
+            } else {
+                BigInt::from(*i).to_str_radix(radix)
+            }
+        }
+        Value::Big(b) => b.to_str_radix(radix),
+        Value::Rat(r) => format!(
+            "{}/{}",
+            r.numer().to_str_radix(radix),
+            r.denom().to_str_radix(radix)
+        ),
+        Value::Real(f) => float_to_string(*f),
+        _ => String::new(),
+    }
+}
+
+/// Guile's flonum printing: the shortest digits that read back, in plain
+/// notation unless scientific notation is strictly shorter.
+pub fn float_to_string(f: f64) -> String {
+    if f.is_nan() {
+        return "+nan.0".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+inf.0" } else { "-inf.0" }.into();
+    }
+    let plain = {
+        let s = format!("{f}");
+        if s.contains('.') {
+            s
+        } else {
+            format!("{s}.0")
+        }
+    };
+    let sci = {
+        let s = format!("{f:e}");
+        let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let mant = if mant.contains('.') {
+            mant.to_string()
+        } else {
+            format!("{mant}.0")
+        };
+        format!("{mant}e{exp}")
+    };
+    if sci.len() < plain.len() {
+        sci
+    } else {
+        plain
+    }
+}
+
+pub fn zero() -> BigInt {
+    BigInt::zero()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> String {
+        match parse_number(s, 10) {
+            Some(v) => to_string(&v, 10),
+            None => "none".into(),
+        }
+    }
+
+    #[test]
+    fn parse_and_print() {
+        assert_eq!(p("42"), "42");
+        assert_eq!(p("-7"), "-7");
+        assert_eq!(p("6/4"), "3/2");
+        assert_eq!(p("4/2"), "2");
+        assert_eq!(p("1e21"), "1.0e21");
+        assert_eq!(p("1e9"), "1.0e9");
+        assert_eq!(p("123456789.0"), "123456789.0");
+        assert_eq!(p("0.000123"), "1.23e-4");
+        assert_eq!(p("0.00125"), "0.00125");
+        assert_eq!(p("100.0"), "100.0");
+        assert_eq!(p("#xff"), "255");
+        assert_eq!(p("#e1.5"), "3/2");
+        assert_eq!(p("#i3/4"), "0.75");
+        assert_eq!(p("+inf.0"), "+inf.0");
+        assert_eq!(p("inf"), "none");
+        assert_eq!(p("1/0"), "none");
+        assert_eq!(p("-"), "none");
+        assert_eq!(p("."), "none");
+        assert_eq!(p("1e"), "none");
+        assert_eq!(p("99999999999999999999"), "99999999999999999999");
+    }
+
+    #[test]
+    fn arithmetic_contagion() {
+        let a = Num::Int(i64::MAX);
+        let b = Num::Int(1);
+        assert_eq!(to_string(&add(&a, &b).into_value(), 10), "9223372036854775808");
+        let third = div(&Num::Int(1), &Num::Int(3)).unwrap();
+        assert_eq!(to_string(&third.clone().into_value(), 10), "1/3");
+        assert_eq!(to_string(&mul(&third, &Num::Int(3)).into_value(), 10), "1");
+        assert_eq!(to_string(&add(&third, &Num::Real(0.5)).into_value(), 10), "0.8333333333333333");
+        assert!(div(&Num::Int(1), &Num::Int(0)).is_err());
+        assert_eq!(cmp(&Num::Int(1), &Num::Real(f64::INFINITY)), Some(Ordering::Less));
+        assert_eq!(cmp(&Num::Real(f64::NAN), &Num::Int(1)), None);
+    }
+}

@@ -1,0 +1,742 @@
+//! The reader: dish source text to syntax objects with byte spans.
+//!
+//! It reads Guile's data syntax — lists and dotted pairs (with `()` or `[]`),
+//! vectors, strings with escapes, characters, numbers, symbols (`|a b|` and
+//! `#{a b}#` too), keywords `#:k`, booleans `#t #f #true #false`, quote,
+//! quasiquote, unquote and unquote-splicing, and the comments `;`, `#| |#`
+//! (nested), `#;` and `#! !#`.  Anything that is not plain data — read-time
+//! evaluation `#.`, syntax quotes `#'`, bytevectors, SRFI-4 vectors, reader
+//! extensions — is a syntax error at its position.
+//!
+//! (The `lexpr` crate reads S-expressions but keeps no per-datum spans, which
+//! every diagnostic here needs; the host uses `lexpr` to independently re-read
+//! what the guest returns.)
+
+use std::rc::Rc;
+
+use crate::diag::{Diagnostic, DiagnosticKind};
+use crate::num;
+use crate::span::Span;
+use crate::value::{Symbol, Value};
+
+/// Nesting deeper than this is refused; it bounds the recursion of every
+/// later pass over syntax read from the file.
+pub const MAX_NESTING: usize = 512;
+
+/// An identifier: a symbol plus the hygiene mark of the macro expansion that
+/// introduced it (0 for identifiers written in the dish).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Ident {
+    pub sym: Symbol,
+    pub mark: u32,
+}
+
+impl Ident {
+    pub fn plain(sym: Symbol) -> Ident {
+        Ident { sym, mark: 0 }
+    }
+}
+
+/// A datum as read, with its span; the input of the compiler and of macros.
+#[derive(Debug, Clone)]
+pub struct Syntax {
+    pub kind: SyntaxKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum SyntaxKind {
+    Ident(Ident),
+    /// A list: its elements and, for a dotted list, its tail.
+    List(Rc<[Syntax]>, Option<Rc<Syntax>>),
+    Vector(Rc<[Syntax]>),
+    /// A self-evaluating literal: number, string, character, boolean, keyword.
+    Lit(Value),
+}
+
+impl Syntax {
+    pub fn ident(&self) -> Option<Ident> {
+        match &self.kind {
+            SyntaxKind::Ident(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// The elements of a proper list.
+    pub fn list(&self) -> Option<&[Syntax]> {
+        match &self.kind {
+            SyntaxKind::List(items, None) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn is_sym(&self, name: &str) -> bool {
+        matches!(&self.kind, SyntaxKind::Ident(id) if id.sym.is(name))
+    }
+
+    pub fn new_list(items: Vec<Syntax>, span: Span) -> Syntax {
+        Syntax {
+            kind: SyntaxKind::List(items.into(), None),
+            span,
+        }
+    }
+
+    pub fn new_ident(name: &str, span: Span) -> Syntax {
+        Syntax {
+            kind: SyntaxKind::Ident(Ident::plain(Symbol::intern(name))),
+            span,
+        }
+    }
+
+    /// This syntax as a datum (what `quote` gives): identifiers become their
+    /// symbols, string literals remember their span.  `None` when nested
+    /// deeper than `depth`.
+    pub fn to_datum(&self, depth: u32) -> Option<Value> {
+        if depth == 0 {
+            return None;
+        }
+        Some(match &self.kind {
+            SyntaxKind::Ident(id) => Value::Sym(id.sym),
+            SyntaxKind::Lit(Value::Str(s)) => Value::Str(Rc::new(crate::value::Str {
+                s: s.s.clone(),
+                span: Some(self.span),
+            })),
+            SyntaxKind::Lit(v) => v.clone(),
+            SyntaxKind::List(items, tail) => {
+                let tail = match tail {
+                    Some(t) => t.to_datum(depth - 1)?,
+                    None => Value::Null,
+                };
+                let mut acc = tail;
+                for item in items.iter().rev() {
+                    acc = Value::cons(item.to_datum(depth - 1)?, acc);
+                }
+                acc
+            }
+            SyntaxKind::Vector(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    out.push(item.to_datum(depth - 1)?);
+                }
+                Value::Vector(Rc::new(out))
+            }
+        })
+    }
+
+    /// Count of syntax nodes, capped at `cap` (for expansion budgets).
+    pub fn size(&self, cap: u64) -> u64 {
+        let mut n = 1u64;
+        match &self.kind {
+            SyntaxKind::List(items, tail) => {
+                for item in items.iter() {
+                    if n >= cap {
+                        return n;
+                    }
+                    n += item.size(cap - n);
+                }
+                if let Some(t) = tail {
+                    n += t.size(cap.saturating_sub(n));
+                }
+            }
+            SyntaxKind::Vector(items) => {
+                for item in items.iter() {
+                    if n >= cap {
+                        return n;
+                    }
+                    n += item.size(cap - n);
+                }
+            }
+            _ => {}
+        }
+        n
+    }
+}
+
+struct Reader<'a> {
+    src: &'a str,
+    pos: usize,
+}
+
+type ReadResult<T> = Result<T, Diagnostic>;
+
+fn err(message: impl Into<String>, span: Span, help: Option<&str>) -> Diagnostic {
+    let mut d = Diagnostic::new(DiagnosticKind::Syntax, message, Some(span));
+    d.help = help.map(str::to_string);
+    d
+}
+
+/// Read every datum of a dish file.
+pub fn read_all(src: &str) -> ReadResult<Vec<Syntax>> {
+    let mut r = Reader { src, pos: 0 };
+    let mut out = Vec::new();
+    loop {
+        r.skip_atmosphere()?;
+        if r.pos >= r.src.len() {
+            return Ok(out);
+        }
+        if let Some(c) = r.peek() {
+            if c == ')' || c == ']' {
+                return Err(err(
+                    format!("unexpected `{c}` with no matching opening parenthesis"),
+                    Span::new(r.pos, r.pos + 1),
+                    Some("remove it, or add the missing `(` before it"),
+                ));
+            }
+        }
+        out.push(r.read(0)?);
+    }
+}
+
+fn is_delimiter(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | '"' | ';')
+}
+
+impl<'a> Reader<'a> {
+    fn peek(&self) -> Option<char> {
+        self.src[self.pos..].chars().next()
+    }
+
+    fn peek2(&self) -> Option<char> {
+        let mut it = self.src[self.pos..].chars();
+        it.next();
+        it.next()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+
+    fn skip_atmosphere(&mut self) -> ReadResult<()> {
+        loop {
+            match self.peek() {
+                Some(c) if c.is_whitespace() => {
+                    self.bump();
+                }
+                Some(';') => {
+                    while let Some(c) = self.bump() {
+                        if c == '\n' {
+                            break;
+                        }
+                    }
+                }
+                Some('#') if self.peek2() == Some('|') => {
+                    let start = self.pos;
+                    self.pos += 2;
+                    let mut level = 1;
+                    loop {
+                        if self.src[self.pos..].starts_with("|#") {
+                            self.pos += 2;
+                            level -= 1;
+                            if level == 0 {
+                                break;
+                            }
+                        } else if self.src[self.pos..].starts_with("#|") {
+                            self.pos += 2;
+                            level += 1;
+                        } else if self.bump().is_none() {
+                            return Err(err(
+                                "unterminated block comment",
+                                Span::new(start, start + 2),
+                                Some("close the comment with `|#`"),
+                            ));
+                        }
+                    }
+                }
+                Some('#') if self.peek2() == Some('!') => {
+                    let start = self.pos;
+                    match self.src[self.pos + 2..].find("!#") {
+                        Some(i) => self.pos += 2 + i + 2,
+                        None => {
+                            return Err(err(
+                                "unterminated `#!` comment",
+                                Span::new(start, start + 2),
+                                Some("close the comment with `!#`"),
+                            ))
+                        }
+                    }
+                }
+                Some('#') if self.peek2() == Some(';') => {
+                    self.pos += 2;
+                    self.skip_atmosphere()?;
+                    if self.pos >= self.src.len() {
+                        return Err(err(
+                            "`#;` at the end of the file comments out nothing",
+                            Span::new(self.pos.saturating_sub(2), self.pos),
+                            None,
+                        ));
+                    }
+                    self.read(0)?;
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    fn read(&mut self, depth: usize) -> ReadResult<Syntax> {
+        if depth > MAX_NESTING {
+            return Err(Diagnostic::new(
+                DiagnosticKind::Limit,
+                format!("data nested more than {MAX_NESTING} levels deep"),
+                Some(Span::new(self.pos, self.pos + 1)),
+            ));
+        }
+        self.skip_atmosphere()?;
+        let start = self.pos;
+        let Some(c) = self.bump() else {
+            return Err(err(
+                "unexpected end of file",
+                Span::new(start, start),
+                Some("a datum was expected here"),
+            ));
+        };
+        match c {
+            '(' | '[' => self.read_list(start, if c == '(' { ')' } else { ']' }, depth),
+            ')' | ']' => Err(err(
+                format!("unexpected `{c}`"),
+                Span::new(start, self.pos),
+                Some("remove it, or add the missing `(` before it"),
+            )),
+            '\'' => self.read_prefixed("quote", start, depth),
+            '`' => self.read_prefixed("quasiquote", start, depth),
+            ',' => {
+                if self.peek() == Some('@') {
+                    self.bump();
+                    self.read_prefixed("unquote-splicing", start, depth)
+                } else {
+                    self.read_prefixed("unquote", start, depth)
+                }
+            }
+            '"' => self.read_string(start),
+            '#' => self.read_hash(start, depth),
+            '|' => {
+                let name = self.read_until_bar(start)?;
+                Ok(Syntax {
+                    kind: SyntaxKind::Ident(Ident::plain(Symbol::intern(&name))),
+                    span: Span::new(start, self.pos),
+                })
+            }
+            _ => {
+                self.pos = start;
+                self.read_atom(start)
+            }
+        }
+    }
+
+    fn read_prefixed(&mut self, name: &str, start: usize, depth: usize) -> ReadResult<Syntax> {
+        let head_span = Span::new(start, self.pos);
+        self.skip_atmosphere()?;
+        if self.pos >= self.src.len() {
+            return Err(err(
+                format!("`{}` at the end of the file quotes nothing", &self.src[start..head_span.end as usize]),
+                head_span,
+                None,
+            ));
+        }
+        let datum = self.read(depth + 1)?;
+        let span = Span::new(start, datum.span.end as usize);
+        Ok(Syntax::new_list(
+            vec![Syntax::new_ident(name, head_span), datum],
+            span,
+        ))
+    }
+
+    fn read_list(&mut self, start: usize, close: char, depth: usize) -> ReadResult<Syntax> {
+        let mut items = Vec::new();
+        let mut tail = None;
+        loop {
+            self.skip_atmosphere()?;
+            let here = self.pos;
+            match self.peek() {
+                None => {
+                    return Err(err(
+                        format!("unclosed `{}`: the file ends before its `{close}`", &self.src[start..start + 1]),
+                        Span::new(start, start + 1),
+                        Some("add the missing closing parenthesis"),
+                    ))
+                }
+                Some(c @ (')' | ']')) => {
+                    self.bump();
+                    if c != close {
+                        return Err(err(
+                            format!("`{c}` closes a list opened with `{}`", &self.src[start..start + 1]),
+                            Span::new(here, self.pos),
+                            Some(if close == ')' { "use `)`" } else { "use `]`" }),
+                        ));
+                    }
+                    break;
+                }
+                Some('.')
+                    if self.peek2().is_none_or(is_delimiter) && !items.is_empty() =>
+                {
+                    self.bump();
+                    let t = self.read(depth + 1)?;
+                    self.skip_atmosphere()?;
+                    match self.bump() {
+                        Some(c) if c == close => {
+                            tail = Some(Rc::new(t));
+                            break;
+                        }
+                        _ => {
+                            return Err(err(
+                                "a dotted list must have exactly one datum after the `.`",
+                                Span::new(here, here + 1),
+                                None,
+                            ))
+                        }
+                    }
+                }
+                Some(_) => items.push(self.read(depth + 1)?),
+            }
+        }
+        Ok(Syntax {
+            kind: SyntaxKind::List(items.into(), tail),
+            span: Span::new(start, self.pos),
+        })
+    }
+
+    fn read_string(&mut self, start: usize) -> ReadResult<Syntax> {
+        let mut s = String::new();
+        loop {
+            let here = self.pos;
+            let Some(c) = self.bump() else {
+                return Err(err(
+                    "unterminated string",
+                    Span::new(start, start + 1),
+                    Some("add the closing `\"`"),
+                ));
+            };
+            match c {
+                '"' => break,
+                '\\' => {
+                    let Some(e) = self.bump() else {
+                        return Err(err("unterminated string", Span::new(start, start + 1), None));
+                    };
+                    match e {
+                        'n' => s.push('\n'),
+                        't' => s.push('\t'),
+                        'r' => s.push('\r'),
+                        'a' => s.push('\u{7}'),
+                        'b' => s.push('\u{8}'),
+                        'f' => s.push('\u{c}'),
+                        'v' => s.push('\u{b}'),
+                        '0' => s.push('\0'),
+                        'e' => s.push('\u{1b}'),
+                        '\\' | '"' | '|' => s.push(e),
+                        '\n' => {
+                            // Line continuation: skip leading blanks of the next line.
+                            while matches!(self.peek(), Some(' ' | '\t')) {
+                                self.bump();
+                            }
+                        }
+                        'x' | 'u' | 'U' => {
+                            let c = self.read_hex_escape(e, here)?;
+                            s.push(c);
+                        }
+                        other => {
+                            return Err(err(
+                                format!("unknown string escape `\\{other}`"),
+                                Span::new(here, self.pos),
+                                Some("write `\\\\` for a backslash"),
+                            ))
+                        }
+                    }
+                }
+                c => s.push(c),
+            }
+        }
+        Ok(Syntax {
+            kind: SyntaxKind::Lit(Value::string(s)),
+            span: Span::new(start, self.pos),
+        })
+    }
+
+    fn read_hex_escape(&mut self, kind: char, here: usize) -> ReadResult<char> {
+        let mut digits = String::new();
+        let fixed = match kind {
+            'u' => Some(4),
+            'U' => Some(6),
+            _ => None,
+        };
+        loop {
+            match self.peek() {
+                Some(';') if fixed.is_none() => {
+                    self.bump();
+                    break;
+                }
+                Some(h) if h.is_ascii_hexdigit() && digits.len() < 8 => {
+                    digits.push(h);
+                    self.bump();
+                    if fixed == Some(digits.len()) {
+                        break;
+                    }
+                    // Guile's `\xHH` without `;` takes exactly two digits.
+                    if fixed.is_none() && digits.len() == 2 && self.peek() != Some(';') && !self.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        u32::from_str_radix(&digits, 16)
+            .ok()
+            .and_then(char::from_u32)
+            .ok_or_else(|| {
+                err(
+                    "invalid hexadecimal escape in string",
+                    Span::new(here, self.pos),
+                    Some("write `\\xHH;` with the character's code point, e.g. `\\x41;`"),
+                )
+            })
+    }
+
+    fn read_until_bar(&mut self, start: usize) -> ReadResult<String> {
+        let mut s = String::new();
+        loop {
+            match self.bump() {
+                None => {
+                    return Err(err(
+                        "unterminated `|symbol|`",
+                        Span::new(start, start + 1),
+                        Some("add the closing `|`"),
+                    ))
+                }
+                Some('|') => return Ok(s),
+                Some('\\') => match self.bump() {
+                    Some(c) => s.push(c),
+                    None => continue,
+                },
+                Some(c) => s.push(c),
+            }
+        }
+    }
+
+    fn read_token(&mut self) -> &'a str {
+        let start = self.pos;
+        while let Some(c) = self.peek() {
+            if is_delimiter(c) {
+                break;
+            }
+            self.bump();
+        }
+        &self.src[start..self.pos]
+    }
+
+    fn read_hash(&mut self, start: usize, depth: usize) -> ReadResult<Syntax> {
+        let lit = |v: Value, end: usize| Syntax {
+            kind: SyntaxKind::Lit(v),
+            span: Span::new(start, end),
+        };
+        match self.peek() {
+            Some('(') => {
+                self.bump();
+                let list = self.read_list(start, ')', depth)?;
+                match list.kind {
+                    SyntaxKind::List(items, None) => Ok(Syntax {
+                        kind: SyntaxKind::Vector(items),
+                        span: list.span,
+                    }),
+                    _ => Err(err("a vector cannot be a dotted list", list.span, None)),
+                }
+            }
+            Some(':') => {
+                self.bump();
+                let name = self.read_token();
+                if name.is_empty() {
+                    return Err(err("`#:` must be followed by a keyword name", Span::new(start, self.pos), None));
+                }
+                Ok(lit(Value::Keyword(Symbol::intern(name)), self.pos))
+            }
+            Some('\\') => {
+                self.bump();
+                let c = self.bump().ok_or_else(|| {
+                    err("`#\\` at the end of the file", Span::new(start, self.pos), None)
+                })?;
+                let rest_start = self.pos;
+                // A character name continues until a delimiter.
+                let mut name = String::from(c);
+                if !is_delimiter(c) || c == '(' {
+                    name.push_str(self.read_token());
+                }
+                if name.chars().count() == 1 {
+                    return Ok(lit(Value::Char(c), self.pos));
+                }
+                let _ = rest_start;
+                match char_by_name(&name) {
+                    Some(ch) => Ok(lit(Value::Char(ch), self.pos)),
+                    None => Err(err(
+                        format!("unknown character name `#\\{name}`"),
+                        Span::new(start, self.pos),
+                        Some("use a single character, a name such as `#\\space` or `#\\newline`, or `#\\xHH`"),
+                    )),
+                }
+            }
+            Some('{') => {
+                self.bump();
+                let body_start = self.pos;
+                match self.src[self.pos..].find("}#") {
+                    Some(i) => {
+                        let name = &self.src[body_start..body_start + i];
+                        self.pos = body_start + i + 2;
+                        Ok(Syntax {
+                            kind: SyntaxKind::Ident(Ident::plain(Symbol::intern(name))),
+                            span: Span::new(start, self.pos),
+                        })
+                    }
+                    None => Err(err("unterminated `#{...}#` symbol", Span::new(start, start + 2), None)),
+                }
+            }
+            Some('.') => Err(err(
+                "read-time evaluation `#.` is not allowed in a dish",
+                Span::new(start, start + 2),
+                Some("write the value itself; dishes are plain data plus the potluck bindings"),
+            )),
+            Some(c @ ('\'' | '`' | ',')) => Err(err(
+                format!("syntax objects (`#{c}`) are not available in the potluck sandbox"),
+                Span::new(start, start + 2),
+                Some("use `syntax-rules` macros"),
+            )),
+            _ => {
+                let tok = self.read_token();
+                let end = self.pos;
+                match tok {
+                    "t" | "true" => Ok(lit(Value::Bool(true), end)),
+                    "f" | "false" => Ok(lit(Value::Bool(false), end)),
+                    _ => {
+                        let text = &self.src[start..end];
+                        if let Some(v) = num::parse_number(text, 10) {
+                            return Ok(lit(v, end));
+                        }
+                        Err(err(
+                            format!("`{text}` is not data the potluck reader accepts"),
+                            Span::new(start, end.max(start + 1)),
+                            Some("dishes may use lists, vectors, strings, characters, numbers, symbols, keywords and booleans"),
+                        ))
+                    }
+                }
+            }
+        }
+    }
+
+    fn read_atom(&mut self, start: usize) -> ReadResult<Syntax> {
+        let tok = self.read_token();
+        let span = Span::new(start, self.pos);
+        if tok.is_empty() {
+            // A lone delimiter we do not handle here; consume it to make progress.
+            let c = self.bump().unwrap_or(' ');
+            return Err(err(format!("unexpected `{c}`"), Span::new(start, self.pos), None));
+        }
+        if let Some(v) = num::parse_number(tok, 10) {
+            return Ok(Syntax {
+                kind: SyntaxKind::Lit(v),
+                span,
+            });
+        }
+        if tok == "." {
+            return Err(err("unexpected `.`", span, Some("a `.` may only appear before the last datum of a list")));
+        }
+        let first = tok.chars().next().unwrap_or(' ');
+        if (first.is_ascii_digit() || ((first == '+' || first == '-') && tok.len() > 1 && tok.as_bytes()[1].is_ascii_digit()))
+            && (tok.ends_with('i') || tok.contains('@'))
+        {
+            return Err(err(
+                format!("complex number `{tok}` is not supported in the potluck sandbox"),
+                span,
+                None,
+            ));
+        }
+        Ok(Syntax {
+            kind: SyntaxKind::Ident(Ident::plain(Symbol::intern(tok))),
+            span,
+        })
+    }
+}
+
+/// Guile's character names (R7RS plus Guile's extras) and `xHH` hex escapes.
+pub fn char_by_name(name: &str) -> Option<char> {
+    let named = match name.to_ascii_lowercase().as_str() {
+        "space" => Some(' '),
+        "newline" | "linefeed" | "nl" => Some('\n'),
+        "tab" => Some('\t'),
+        "return" | "cr" => Some('\r'),
+        "nul" | "null" => Some('\0'),
+        "alarm" | "bel" => Some('\u{7}'),
+        "backspace" | "bs" => Some('\u{8}'),
+        "delete" | "del" | "rubout" => Some('\u{7f}'),
+        "escape" | "esc" => Some('\u{1b}'),
+        "page" | "ff" => Some('\u{c}'),
+        "vtab" | "vt" => Some('\u{b}'),
+        _ => None,
+    };
+    if named.is_some() {
+        return named;
+    }
+    if let Some(hex) = name.strip_prefix('x') {
+        if !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
+        }
+    }
+    // Octal escapes as Guile writes them (`#\001`).
+    if name.len() == 3 && name.chars().all(|c| ('0'..='7').contains(&c)) {
+        return u32::from_str_radix(name, 8).ok().and_then(char::from_u32);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(src: &str) -> String {
+        match read_all(src) {
+            Ok(data) => data
+                .iter()
+                .map(|s| crate::printer::write_string(&s.to_datum(1000).unwrap()))
+                .collect::<Vec<_>>()
+                .join(" | "),
+            Err(d) => format!("ERR {}@{:?}", d.message, d.span.map(|s| (s.start, s.end))),
+        }
+    }
+
+    #[test]
+    fn reads_guile_data() {
+        assert_eq!(show("(a . b)"), "(a . b)");
+        assert_eq!(show("[1 2]"), "(1 2)");
+        assert_eq!(show("#(1 \"x\" #\\a)"), "#(1 \"x\" #\\a)");
+        assert_eq!(show("#:key #t #false #true"), "#:key | #t | #f | #t");
+        assert_eq!(show("'a `(b ,c ,@d)"), "'a | `(b ,c ,@d)");
+        assert_eq!(show("#\\space #\\x41 #\\( #\\λ"), "#\\space | #\\A | #\\( | #\\λ");
+        assert_eq!(show("\"a\\nb\\x41;\\\"\""), "\"a\\nbA\\\"\"");
+        assert_eq!(show("; c\n#| a #| nested |# |# x #;(ignored) y"), "x | y");
+        assert_eq!(show("|a b| #{c d}#"), "a b | c d");
+        assert_eq!(show("-1.5 +5 1/2 - ... ->x"), "-1.5 | 5 | 1/2 | - | ... | ->x");
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        assert_eq!(show("(a b"), "ERR unclosed `(`: the file ends before its `)`@Some((0, 1))");
+        assert_eq!(show("a)"), "ERR unexpected `)` with no matching opening parenthesis@Some((1, 2))");
+        assert!(show("#.(system \"x\")").starts_with("ERR read-time evaluation"));
+        assert!(show("#vu8(1 2)").starts_with("ERR `#vu8` is not data"));
+        assert!(show("\"abc").starts_with("ERR unterminated string"));
+        assert!(show("#\\bogus").starts_with("ERR unknown character name"));
+        assert!(show("(a . b c)").starts_with("ERR a dotted list"));
+        assert!(show("(1 ]").starts_with("ERR `]` closes"));
+    }
+
+    #[test]
+    fn deep_nesting_is_a_limit_not_a_crash() {
+        let src = "(".repeat(100_000);
+        let e = read_all(&src).unwrap_err();
+        assert_eq!(e.kind, DiagnosticKind::Limit);
+    }
+
+    #[test]
+    fn spans_cover_the_datum() {
+        let data = read_all("  (name \"x\")").unwrap();
+        assert_eq!(data[0].span, Span::new(2, 12));
+        let items = data[0].list().unwrap();
+        assert_eq!(items[1].span, Span::new(8, 11));
+    }
+}

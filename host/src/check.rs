@@ -1,0 +1,252 @@
+//! `potluck-wasm check`: find dish files, read them safely, evaluate each in
+//! its own sandbox in parallel, and report.
+//!
+//! Directories are read through a cap-std [`Dir`](cap_std::fs::Dir), so a
+//! symlink that leaves the directory is refused rather than followed; files
+//! are read with a size cap, and binary or non-UTF-8 files get a clear
+//! diagnostic.  One bad file never stops the others from being checked.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Kind};
+use crate::dish::Dish;
+use crate::sandbox::Sandbox;
+
+/// A dish file found on disk, with its text when it could be read.
+#[derive(Debug)]
+pub struct DishFile {
+    /// The path as the user sees it (e.g. `guix-potluck/hello.scm`).
+    pub display: String,
+    pub text: Result<String, Diagnostic>,
+}
+
+/// The result of checking one file.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub file: String,
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dish: Option<Dish>,
+    pub diagnostics: Vec<Diagnostic>,
+    #[serde(skip)]
+    pub source: Option<String>,
+}
+
+/// A problem with the command line itself (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error("{0}")]
+    Path(String),
+}
+
+/// Expand the command-line paths into dish files, in a stable order.
+pub fn collect(paths: &[PathBuf], max_bytes: usize) -> Result<Vec<DishFile>, UsageError> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| {
+            UsageError::Path(format!("cannot read `{}`: {}", p.display(), io_reason(&e)))
+        })?;
+        if meta.is_dir() {
+            out.extend(collect_dir(p, max_bytes)?);
+        } else {
+            let text = std::fs::File::open(p)
+                .map_err(|e| io_diag(&p.display().to_string(), &e))
+                .and_then(|f| read_capped(f, &p.display().to_string(), max_bytes, meta.is_file()));
+            out.push(DishFile {
+                display: p.display().to_string(),
+                text,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn collect_dir(dir: &Path, max_bytes: usize) -> Result<Vec<DishFile>, UsageError> {
+    let root = cap_std::fs::Dir::open_ambient_dir(dir, cap_std::ambient_authority()).map_err(|e| {
+        UsageError::Path(format!("cannot open directory `{}`: {}", dir.display(), io_reason(&e)))
+    })?;
+    let entries = root.entries().map_err(|e| {
+        UsageError::Path(format!("cannot list directory `{}`: {}", dir.display(), io_reason(&e)))
+    })?;
+    let mut names: Vec<(String, Result<(), Diagnostic>)> = Vec::new();
+    for entry in entries {
+        let Ok(entry) = entry else { continue };
+        let raw = entry.file_name();
+        let Some(name) = raw.to_str() else {
+            let shown = raw.to_string_lossy().to_string();
+            if shown.ends_with(".scm") {
+                names.push((
+                    shown.clone(),
+                    Err(Diagnostic::error(Kind::Io, "the file name is not valid UTF-8")
+                        .in_file(&join(dir, &shown))
+                        .with_help("rename the dish to a UTF-8 name such as `hello.scm`")),
+                ));
+            }
+            continue;
+        };
+        if name.ends_with(".scm") && !name.starts_with('.') {
+            names.push((name.to_string(), Ok(())));
+        }
+    }
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out = Vec::new();
+    for (name, pre) in names {
+        let display = join(dir, &name);
+        let text = pre.and_then(|()| {
+            // cap-std refuses paths (and symlinks) that leave `root`.
+            let meta = root.metadata(&name).map_err(|e| escape_or_io(&display, &e))?;
+            if meta.is_dir() {
+                return Err(Diagnostic::error(Kind::Io, "this is a directory, not a dish file")
+                    .in_file(&display)
+                    .with_help("dishes are the `.scm` files directly inside guix-potluck/"));
+            }
+            let f = root.open(&name).map_err(|e| escape_or_io(&display, &e))?;
+            read_capped(f.into_std(), &display, max_bytes, meta.is_file())
+        });
+        out.push(DishFile { display, text });
+    }
+    Ok(out)
+}
+
+fn join(dir: &Path, name: &str) -> String {
+    dir.join(name).display().to_string()
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn io_diag(file: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(Kind::Io, format!("cannot read the dish: {}", io_reason(e))).in_file(file)
+}
+
+fn escape_or_io(file: &str, e: &std::io::Error) -> Diagnostic {
+    let msg = e.to_string();
+    if msg.contains("outside") || msg.contains("escape") || e.raw_os_error() == Some(libc_exdev()) {
+        return Diagnostic::error(Kind::Io, "this is a symlink that leads outside the dish directory; it was not followed")
+            .in_file(file)
+            .with_help("dishes must be regular files inside guix-potluck/; replace the symlink with the file itself");
+    }
+    if e.raw_os_error() == Some(40) {
+        return Diagnostic::error(Kind::Io, "this symlink loops (too many levels of symbolic links)")
+            .in_file(file)
+            .with_help("remove the symlink loop");
+    }
+    io_diag(file, e)
+}
+
+/// EXDEV: what cap-std's resolver reports for an escaping path on Linux.
+fn libc_exdev() -> i32 {
+    18
+}
+
+/// Read at most `max` bytes; larger, binary or non-UTF-8 files are refused
+/// with a diagnostic.  `regular` is whether the path is a regular file
+/// (FIFOs and devices are refused without reading).
+pub fn read_capped(f: std::fs::File, file: &str, max: usize, regular: bool) -> Result<String, Diagnostic> {
+    if !regular {
+        return Err(Diagnostic::error(Kind::Io, "this is not a regular file (a device, FIFO or socket)")
+            .in_file(file)
+            .with_help("dishes must be regular text files"));
+    }
+    let mut buf = Vec::new();
+    f.take(max as u64 + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| io_diag(file, &e))?;
+    if buf.len() > max {
+        return Err(Diagnostic::error(
+            Kind::Limit,
+            format!("the dish is larger than the {max}-byte limit on dish sources"),
+        )
+        .in_file(file)
+        .with_help("a dish is a short package description; keep it small"));
+    }
+    if let Some(pos) = buf.iter().position(|&b| b == 0) {
+        let (line, col) = crate::diagnostic::line_col(&String::from_utf8_lossy(&buf[..pos]), pos);
+        return Err(Diagnostic::error(
+            Kind::Io,
+            format!("this looks like a binary file (NUL byte at line {line}, column {col})"),
+        )
+        .in_file(file)
+        .with_help("dishes are UTF-8 text files of Scheme code"));
+    }
+    String::from_utf8(buf).map_err(|e| {
+        let pos = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let (line, col) = crate::diagnostic::line_col(&String::from_utf8_lossy(&bytes[..pos]), pos);
+        Diagnostic::error(
+            Kind::Io,
+            format!("the dish is not valid UTF-8 (invalid byte at line {line}, column {col})"),
+        )
+        .in_file(file)
+        .with_help("save the file as UTF-8")
+    })
+}
+
+/// Evaluate every file, in parallel on `jobs` threads, calling `progress`
+/// after each.  Reports come back in the order of `files`.
+pub fn check_all(
+    sandbox: &Sandbox,
+    files: Vec<DishFile>,
+    jobs: usize,
+    progress: &(dyn Fn() + Sync),
+    extra: &(dyn Fn(&Dish, &str) -> Vec<Diagnostic> + Sync),
+) -> Vec<Report> {
+    let run = || {
+        files
+            .into_par_iter()
+            .map(|f| {
+                let r = check_one(sandbox, f, extra);
+                progress();
+                r
+            })
+            .collect::<Vec<_>>()
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    }
+}
+
+fn check_one(sandbox: &Sandbox, f: DishFile, extra: &(dyn Fn(&Dish, &str) -> Vec<Diagnostic> + Sync)) -> Report {
+    let source = match f.text {
+        Ok(t) => t,
+        Err(d) => {
+            return Report {
+                file: f.display,
+                ok: false,
+                dish: None,
+                diagnostics: vec![d],
+                source: None,
+            }
+        }
+    };
+    match sandbox.evaluate(&f.display, &source) {
+        Ok(dish) => {
+            let diagnostics = extra(&dish, &source);
+            let ok = !diagnostics.iter().any(Diagnostic::is_error);
+            Report {
+                file: f.display,
+                ok,
+                dish: Some(dish),
+                diagnostics,
+                source: Some(source),
+            }
+        }
+        Err(diagnostics) => Report {
+            file: f.display,
+            ok: false,
+            dish: None,
+            diagnostics,
+            source: Some(source),
+        },
+    }
+}

@@ -1,0 +1,253 @@
+//! The `potluck-wasm` command line.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use potluck_wasm::check::{self, Report};
+use potluck_wasm::sandbox::{Cache, Limits, Sandbox};
+
+#[derive(Parser)]
+#[command(name = "potluck-wasm", version, about = "Publish Guix package definitions from any git repo, evaluated in a wasm sandbox")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate dishes in the sandbox and report every problem.
+    Check(CheckArgs),
+    /// List the names the sandbox environment binds (for audit).
+    Bindings(SandboxArgs),
+    /// List the imports of the embedded guest component (for audit).
+    Imports(SandboxArgs),
+    /// Measure cold start, per-dish latency and throughput.
+    Bench(potluck_wasm::bench::BenchArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Clone)]
+pub struct SandboxArgs {
+    /// Wasm fuel per dish (deterministic CPU budget).
+    #[arg(long, default_value_t = Limits::default().fuel)]
+    fuel: u64,
+    /// Wall-clock deadline per dish, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = Limits::default().deadline.as_millis() as u64)]
+    timeout_ms: u64,
+    /// Linear memory cap per dish, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = (Limits::default().memory_bytes >> 20) as u64)]
+    memory_mib: u64,
+    /// Wasm stack cap per dish, in KiB.
+    #[arg(long, value_name = "KIB", default_value_t = (Limits::default().wasm_stack_bytes >> 10) as u64)]
+    wasm_stack_kib: u64,
+    /// Largest dish source accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().source_bytes)]
+    max_source_bytes: usize,
+    /// Largest result a dish may produce, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().output_bytes)]
+    max_output_bytes: usize,
+    /// Interpreter step limit per dish.
+    #[arg(long, default_value_t = Limits::default().steps)]
+    max_steps: u64,
+    /// Interpreter recursion depth limit.
+    #[arg(long, default_value_t = Limits::default().depth)]
+    max_depth: u32,
+    /// Bytes a dish may allocate in all.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().alloc_bytes)]
+    max_alloc_bytes: u64,
+    /// Syntax nodes macro expansion may produce.
+    #[arg(long, default_value_t = Limits::default().expansion)]
+    max_expansion: u64,
+    /// Directory for compiled guest code [default: $XDG_CACHE_HOME/potluck-wasm].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache_dir: Option<PathBuf>,
+    /// Do not cache compiled guest code.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+impl SandboxArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            fuel: self.fuel,
+            deadline: Duration::from_millis(self.timeout_ms),
+            memory_bytes: (self.memory_mib as usize) << 20,
+            wasm_stack_bytes: (self.wasm_stack_kib as usize) << 10,
+            source_bytes: self.max_source_bytes,
+            output_bytes: self.max_output_bytes,
+            steps: self.max_steps,
+            depth: self.max_depth,
+            alloc_bytes: self.max_alloc_bytes,
+            expansion: self.max_expansion,
+        }
+    }
+
+    fn cache(&self) -> Cache {
+        match (&self.cache_dir, self.no_cache) {
+            (_, true) => Cache::Off,
+            (Some(d), false) => Cache::Dir(d.clone()),
+            (None, false) => Cache::default_location(),
+        }
+    }
+
+    fn sandbox(&self, concurrency: u32) -> anyhow::Result<Sandbox> {
+        let (sandbox, _) = Sandbox::new(self.limits(), &self.cache(), concurrency)?;
+        Ok(sandbox)
+    }
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Dish files or directories of dishes [default: ./guix-potluck].
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Evaluate this many dishes at once [default: number of cores].
+    #[arg(long, short)]
+    jobs: Option<usize>,
+    /// Colour the human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    #[command(flatten)]
+    sandbox: SandboxArgs,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Bindings(args) => args.sandbox(1).and_then(|s| {
+            let names = s.bindings().map_err(|d| anyhow::anyhow!(d.message))?;
+            for n in names {
+                println!("{n}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::Imports(args) => args.sandbox(1).map(|s| {
+            for i in s.component_imports() {
+                println!("{i}");
+            }
+            ExitCode::SUCCESS
+        }),
+        Command::Bench(args) => potluck_wasm::bench::run(&args).map(|()| ExitCode::SUCCESS),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let paths = if args.paths.is_empty() {
+        let default = PathBuf::from("guix-potluck");
+        if !default.is_dir() {
+            anyhow::bail!(
+                "there is no `guix-potluck` directory here\n  = help: run this at the root of a checkout that has guix-potluck/, or pass dish files or directories: potluck-wasm check PATH..."
+            );
+        }
+        vec![default]
+    } else {
+        args.paths.clone()
+    };
+    let limits = args.sandbox.limits();
+    let files = check::collect(&paths, limits.source_bytes)?;
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let sandbox = args
+        .sandbox
+        .sandbox(jobs as u32)
+        .context("cannot start the sandbox")?;
+    let stderr_tty = std::io::stderr().is_terminal();
+    let bar = if stderr_tty && files.len() >= 20 && matches!(args.format, Format::Human) {
+        let b = indicatif::ProgressBar::new(files.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} dishes ({eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    let progress = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let reports = check::check_all(&sandbox, files, jobs, &progress, &|_, _| Vec::new());
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let failed = reports.iter().filter(|r| !r.ok).count();
+    match args.format {
+        Format::Json => {
+            let out = serde_json::json!({
+                "dishes": reports,
+                "summary": { "checked": reports.len(), "ok": reports.len() - failed, "failed": failed },
+            });
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        Format::Human => {
+            let color = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => stderr_tty && std::env::var_os("NO_COLOR").is_none(),
+            };
+            print_human(&reports, color);
+        }
+    }
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn print_human(reports: &[Report], color: bool) {
+    let mut errors = 0;
+    let mut warnings = 0;
+    for r in reports {
+        for d in &r.diagnostics {
+            if d.is_error() {
+                errors += 1;
+            } else {
+                warnings += 1;
+            }
+            eprintln!("{}\n", d.render(r.source.as_deref(), color));
+        }
+        if r.ok {
+            if let Some(d) = &r.dish {
+                eprintln!("ok: {} {} ({})", d.name.value, d.version.value, r.file);
+            }
+        }
+    }
+    let failed = reports.iter().filter(|r| !r.ok).count();
+    eprintln!(
+        "checked {} dish{}: {} ok, {} failed ({} error{}, {} warning{})",
+        reports.len(),
+        if reports.len() == 1 { "" } else { "es" },
+        reports.len() - failed,
+        failed,
+        errors,
+        if errors == 1 { "" } else { "s" },
+        warnings,
+        if warnings == 1 { "" } else { "s" },
+    );
+}

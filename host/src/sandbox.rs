@@ -1,0 +1,508 @@
+//! The wasm sandbox that evaluates dishes.
+//!
+//! One [`Sandbox`] holds one wasmtime [`Engine`] with the guest component
+//! compiled once (and cached on disk, keyed by the engine's compatibility
+//! hash and the guest's SHA-256), a pooling instance allocator and an
+//! [`InstancePre`](wasmtime::component::InstancePre) with every import
+//! resolved ahead of time.  Each dish then gets a fresh `Store` and instance
+//! with hard limits: fuel, a wall-clock deadline (epoch interruption), a
+//! linear-memory cap, a wasm stack cap, a source size cap and an output size
+//! cap.  The guest is granted nothing: WASI is linked only because Rust's
+//! standard library imports it, with no preopens, no environment, no
+//! arguments, no network, stdin closed, stdout/stderr into small bounded
+//! buffers, clocks frozen at zero and randomness from a fixed seed.
+//!
+//! Everything the guest returns is untrusted and goes through
+//! [`crate::dish::from_guest`] before anyone looks at it.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use thiserror::Error;
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+use crate::diagnostic::{Diagnostic, Kind};
+use crate::dish::{self, Dish};
+
+wasmtime::component::bindgen!({
+    path: "../wit",
+    world: "potluck-guest",
+});
+
+pub use exports::potluck::sandbox::dish as wit;
+
+/// The guest component, built from `guest/` by `build.rs`.
+pub const GUEST_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/potluck_guest.wasm"));
+/// SHA-256 of [`GUEST_WASM`], computed at build time.
+pub const GUEST_SHA256: &str = env!("POTLUCK_GUEST_SHA256");
+
+/// Imports the guest component may have.  Rust's standard library for
+/// `wasm32-wasip2` imports these; the host grants them nothing useful (see
+/// the module documentation).  A test fails if the component imports
+/// anything else.
+pub const ALLOWED_IMPORTS: &[&str] = &[
+    "wasi:cli/environment",
+    "wasi:cli/exit",
+    "wasi:cli/stdin",
+    "wasi:cli/stdout",
+    "wasi:cli/stderr",
+    "wasi:cli/terminal-input",
+    "wasi:cli/terminal-output",
+    "wasi:cli/terminal-stdin",
+    "wasi:cli/terminal-stdout",
+    "wasi:cli/terminal-stderr",
+    "wasi:io/error",
+    "wasi:io/streams",
+    "wasi:io/poll",
+    "wasi:clocks/wall-clock",
+    "wasi:clocks/monotonic-clock",
+    "wasi:random/random",
+    "wasi:random/insecure",
+    "wasi:random/insecure-seed",
+    "wasi:filesystem/types",
+    "wasi:filesystem/preopens",
+];
+
+/// Resource limits of one dish evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Wasm fuel (about one unit per wasm instruction): deterministic CPU.
+    /// Default: 100 000 000, about 50 ms of CPU on this project's reference
+    /// machine; a typical dish uses well under 2% of it.
+    pub fuel: u64,
+    /// Wall-clock deadline, enforced by epoch interruption.
+    /// Default: 1 s (the 2017 potluck time limit).
+    pub deadline: Duration,
+    /// Cap on the guest's linear memory.  Default: 64 MiB.
+    pub memory_bytes: usize,
+    /// Cap on the wasm call stack (host stack used by wasm frames).
+    /// Default: 1 MiB.
+    pub wasm_stack_bytes: usize,
+    /// Largest dish source accepted.  Default: 1 MiB.
+    pub source_bytes: usize,
+    /// Largest result the guest may return (all strings and nodes).
+    /// Default: 4 MiB.
+    pub output_bytes: usize,
+    /// Interpreter steps (procedure calls, loop iterations, compiled nodes).
+    /// Default: 2 000 000.
+    pub steps: u64,
+    /// Interpreter recursion depth.  Default: 2 000.
+    pub depth: u32,
+    /// Bytes the interpreter lets a dish allocate in all.  Default: 50 MB
+    /// (Guile's `#:allocation-limit` in 2017).
+    pub alloc_bytes: u64,
+    /// Syntax nodes produced by macro expansion.  Default: 1 000 000.
+    pub expansion: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            fuel: 100_000_000,
+            deadline: Duration::from_secs(1),
+            memory_bytes: 64 << 20,
+            wasm_stack_bytes: 1 << 20,
+            source_bytes: 1 << 20,
+            output_bytes: 4 << 20,
+            steps: 2_000_000,
+            depth: 2_000,
+            alloc_bytes: 50_000_000,
+            expansion: 1_000_000,
+        }
+    }
+}
+
+/// Where compiled guest code is cached.
+#[derive(Debug, Clone)]
+pub enum Cache {
+    /// No cache: compile at every start (about a second).
+    Off,
+    /// Cache under this directory (created with mode 0700).
+    Dir(PathBuf),
+}
+
+impl Cache {
+    /// `$POTLUCK_CACHE_DIR`, else `$XDG_CACHE_HOME/potluck-wasm`, else
+    /// `$HOME/.cache/potluck-wasm`; off when none is set.
+    pub fn default_location() -> Cache {
+        if let Some(d) = std::env::var_os("POTLUCK_CACHE_DIR") {
+            return Cache::Dir(d.into());
+        }
+        if let Some(d) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
+            return Cache::Dir(PathBuf::from(d).join("potluck-wasm"));
+        }
+        match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+            Some(h) => Cache::Dir(PathBuf::from(h).join(".cache/potluck-wasm")),
+            None => Cache::Off,
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum SandboxError {
+    #[error("cannot set up the wasm engine: {0:#}")]
+    Engine(wasmtime::Error),
+    #[error("cannot compile the guest component: {0:#}")]
+    Compile(wasmtime::Error),
+    #[error("cannot link the guest component: {0:#}")]
+    Link(wasmtime::Error),
+}
+
+/// How long one epoch tick is.
+const EPOCH_TICK: Duration = Duration::from_millis(5);
+/// Bytes of guest stdout/stderr kept (the guest only writes there when it
+/// panics).
+const PIPE_BYTES: usize = 16 * 1024;
+
+struct State {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    limiter: Limiter,
+    stderr: MemoryOutputPipe,
+}
+
+impl WasiView for State {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+/// Caps linear memory and tables, and remembers when it refused.
+struct Limiter {
+    memory_bytes: usize,
+    memory_denied: bool,
+}
+
+impl wasmtime::ResourceLimiter for Limiter {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        if desired > self.memory_bytes {
+            self.memory_denied = true;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(desired <= 100_000)
+    }
+}
+
+struct FrozenClock;
+
+impl wasmtime_wasi::HostWallClock for FrozenClock {
+    fn resolution(&self) -> Duration {
+        Duration::from_secs(1)
+    }
+    fn now(&self) -> Duration {
+        Duration::ZERO
+    }
+}
+
+impl wasmtime_wasi::HostMonotonicClock for FrozenClock {
+    fn resolution(&self) -> u64 {
+        1_000_000_000
+    }
+    fn now(&self) -> u64 {
+        0
+    }
+}
+
+/// A deterministic generator: the guest gets no entropy from the host.
+struct FixedRng(u64);
+
+impl rand_core::TryRng for FixedRng {
+    type Error = std::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok(self.try_next_u64()? as u32)
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        // SplitMix64.
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        Ok(z ^ (z >> 31))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for chunk in dst.chunks_mut(8) {
+            let v = self.try_next_u64()?.to_le_bytes();
+            chunk.copy_from_slice(&v[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
+/// A compiled, linked guest, ready to evaluate dishes concurrently.
+pub struct Sandbox {
+    engine: Engine,
+    component: Component,
+    pre: PotluckGuestPre<State>,
+    limits: Limits,
+    stop_ticker: Arc<AtomicBool>,
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.stop_ticker.store(true, Ordering::Relaxed);
+    }
+}
+
+/// How a cache lookup went (for `--verbose` and the benchmarks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheOutcome {
+    Hit,
+    Miss,
+    Disabled,
+}
+
+impl Sandbox {
+    /// Build the engine and load the guest.  `concurrency` bounds how many
+    /// dishes may be evaluated at the same time (the instance pool's size).
+    pub fn new(limits: Limits, cache: &Cache, concurrency: u32) -> Result<(Sandbox, CacheOutcome), SandboxError> {
+        let engine = Self::make_engine(&limits, concurrency).map_err(SandboxError::Engine)?;
+        let (component, outcome) = load_component(&engine, cache)?;
+        let mut linker: Linker<State> = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(SandboxError::Link)?;
+        let instance_pre = linker.instantiate_pre(&component).map_err(SandboxError::Link)?;
+        let pre = PotluckGuestPre::new(instance_pre).map_err(SandboxError::Link)?;
+        let stop_ticker = Arc::new(AtomicBool::new(false));
+        {
+            let engine = engine.weak();
+            let stop = stop_ticker.clone();
+            std::thread::Builder::new()
+                .name("potluck-epoch".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        std::thread::sleep(EPOCH_TICK);
+                        match engine.upgrade() {
+                            Some(e) => e.increment_epoch(),
+                            None => break,
+                        }
+                    }
+                })
+                .map_err(|e| SandboxError::Engine(e.into()))?;
+        }
+        Ok((
+            Sandbox {
+                engine,
+                component,
+                pre,
+                limits,
+                stop_ticker,
+            },
+            outcome,
+        ))
+    }
+
+    fn make_engine(limits: &Limits, concurrency: u32) -> wasmtime::Result<Engine> {
+        let mut config = Config::new();
+        config.wasm_component_model(true);
+        config.consume_fuel(true);
+        config.epoch_interruption(true);
+        config.max_wasm_stack(limits.wasm_stack_bytes);
+        config.cranelift_opt_level(wasmtime::OptLevel::Speed);
+        let slots = concurrency.max(1) + 2;
+        let mut pool = PoolingAllocationConfig::default();
+        pool.total_component_instances(slots)
+            .total_core_instances(slots * 8)
+            .total_memories(slots * 2)
+            .total_tables(slots * 8)
+            .total_stacks(slots)
+            .max_memory_size(limits.memory_bytes)
+            .max_unused_warm_slots(slots);
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        Engine::new(&config)
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The component's imports, as `package/interface` names without version.
+    pub fn component_imports(&self) -> Vec<String> {
+        let ty = self.component.component_type();
+        let mut out: Vec<String> = ty
+            .imports(&self.engine)
+            .map(|(name, _)| name.split('@').next().unwrap_or(name).to_string())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn store(&self) -> Store<State> {
+        let stderr = MemoryOutputPipe::new(PIPE_BYTES);
+        let mut builder = WasiCtx::builder();
+        builder
+            .stdout(MemoryOutputPipe::new(PIPE_BYTES))
+            .stderr(stderr.clone())
+            .wall_clock(FrozenClock)
+            .monotonic_clock(FrozenClock)
+            .secure_random(FixedRng(1))
+            .insecure_random(FixedRng(2))
+            .insecure_random_seed(0)
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false);
+        let state = State {
+            wasi: builder.build(),
+            table: ResourceTable::new(),
+            limiter: Limiter {
+                memory_bytes: self.limits.memory_bytes,
+                memory_denied: false,
+            },
+            stderr,
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limiter);
+        store.set_fuel(self.limits.fuel).expect("fuel is enabled");
+        let ticks = (self.limits.deadline.as_micros() / EPOCH_TICK.as_micros()).max(1) as u64;
+        store.set_epoch_deadline(ticks);
+        store.epoch_deadline_trap();
+        store
+    }
+
+    /// The binding names the guest offers (its `bindings` export).
+    pub fn bindings(&self) -> Result<Vec<String>, Diagnostic> {
+        let mut store = self.store();
+        let guest = self
+            .pre
+            .instantiate(&mut store)
+            .map_err(|e| Diagnostic::error(Kind::Internal, format!("cannot instantiate the sandbox: {e:#}")))?;
+        guest
+            .potluck_sandbox_dish()
+            .call_bindings(&mut store)
+            .map_err(|e| self.trap_diagnostic(&e, &store, "<bindings>"))
+    }
+
+    /// Evaluate one dish.  Never panics and never hangs, whatever `source`
+    /// holds: every failure is a diagnostic.
+    pub fn evaluate(&self, file: &str, source: &str) -> Result<Dish, Vec<Diagnostic>> {
+        self.evaluate_measured(file, source).0
+    }
+
+    /// Like [`Sandbox::evaluate`], also returning the fuel consumed.
+    pub fn evaluate_measured(&self, file: &str, source: &str) -> (Result<Dish, Vec<Diagnostic>>, u64) {
+        if source.len() > self.limits.source_bytes {
+            let d = Diagnostic::error(
+                Kind::Limit,
+                format!(
+                    "the dish is {} bytes, more than the {}-byte limit on dish sources",
+                    source.len(),
+                    self.limits.source_bytes
+                ),
+            )
+            .in_file(file)
+            .with_help("a dish is a short package description; move large data out of it");
+            return (Err(vec![d]), 0);
+        }
+        let mut store = self.store();
+        let limits = wit::Limits {
+            max_steps: self.limits.steps,
+            max_depth: self.limits.depth,
+            max_alloc_bytes: self.limits.alloc_bytes,
+            max_expansion: self.limits.expansion,
+        };
+        let result = self
+            .pre
+            .instantiate(&mut store)
+            .and_then(|guest| guest.potluck_sandbox_dish().call_evaluate(&mut store, file, source, limits));
+        let fuel = self.limits.fuel - store.get_fuel().unwrap_or(0);
+        let out = match result {
+            Ok(Ok(package)) => dish::from_guest(package, file, source, self.limits.output_bytes),
+            Ok(Err(diags)) => Err(dish::diagnostics_from_guest(diags, file, source, self.limits.output_bytes)),
+            Err(e) => Err(vec![self.trap_diagnostic(&e, &store, file)]),
+        };
+        (out, fuel)
+    }
+
+    fn trap_diagnostic(&self, e: &wasmtime::Error, store: &Store<State>, file: &str) -> Diagnostic {
+        let l = &self.limits;
+        let d = match e.downcast_ref::<Trap>() {
+            Some(Trap::OutOfFuel) => Diagnostic::error(
+                Kind::Limit,
+                format!("the dish used all of its {} units of fuel (CPU limit)", l.fuel),
+            )
+            .with_help("a dish must evaluate quickly; look for a loop or recursion that never ends"),
+            Some(Trap::Interrupt) => Diagnostic::error(
+                Kind::Limit,
+                format!("the dish ran past its {:?} wall-clock deadline", l.deadline),
+            )
+            .with_help("a dish must evaluate quickly; look for a loop or recursion that never ends"),
+            Some(Trap::StackOverflow) => Diagnostic::error(
+                Kind::Limit,
+                format!("the interpreter ran out of its {}-byte wasm stack", l.wasm_stack_bytes),
+            )
+            .with_help("use a tail-recursive loop instead of deep recursion"),
+            _ if store.data().limiter.memory_denied => Diagnostic::error(
+                Kind::Limit,
+                format!("the dish needed more than the {} MiB memory limit", l.memory_bytes >> 20),
+            )
+            .with_help("a dish should build a package description, not large data structures"),
+            Some(Trap::AllocationTooLarge) => Diagnostic::error(
+                Kind::Limit,
+                format!("the dish needed more than the {} MiB memory limit", l.memory_bytes >> 20),
+            ),
+            other => {
+                let panic = String::from_utf8_lossy(&store.data().stderr.contents()).trim().to_string();
+                let what = match other {
+                    Some(t) => t.to_string(),
+                    None => format!("{e:#}"),
+                };
+                let mut d = Diagnostic::error(Kind::Internal, format!("the sandboxed interpreter failed: {what}"));
+                if !panic.is_empty() {
+                    d = d.with_note(format!("interpreter output: {}", crate::diagnostic::truncate(&panic, 2000)));
+                }
+                d.with_help("this is a bug in potluck-wasm, not in the dish; please report it with the dish attached")
+            }
+        };
+        d.in_file(file)
+    }
+}
+
+fn load_component(engine: &Engine, cache: &Cache) -> Result<(Component, CacheOutcome), SandboxError> {
+    let Cache::Dir(dir) = cache else {
+        let c = Component::new(engine, GUEST_WASM).map_err(SandboxError::Compile)?;
+        return Ok((c, CacheOutcome::Disabled));
+    };
+    let mut h = DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut h);
+    let key = format!("guest-{}-{:016x}.cwasm", &GUEST_SHA256[..16], h.finish());
+    let path = dir.join(key);
+    if path.is_file() {
+        // SAFETY: the file was written by `precompile_component` of an
+        // engine with the same compatibility hash, in a directory created
+        // private (0700) to this user; wasmtime checks the header.  A
+        // corrupt or foreign file fails to deserialize and is recompiled.
+        if let Ok(c) = unsafe { Component::deserialize_file(engine, &path) } {
+            return Ok((c, CacheOutcome::Hit));
+        }
+    }
+    let bytes = engine.precompile_component(GUEST_WASM).map_err(SandboxError::Compile)?;
+    // A cache that cannot be written is not an error: the run goes on.
+    let _ = write_private(dir, &path, &bytes);
+    // SAFETY: `bytes` was produced just now by this engine.
+    let c = unsafe { Component::deserialize(engine, &bytes) }.map_err(SandboxError::Compile)?;
+    Ok((c, CacheOutcome::Miss))
+}
+
+fn write_private(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    let tmp = dir.join(format!(".tmp-{}-{:?}", std::process::id(), std::thread::current().id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
