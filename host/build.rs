@@ -19,8 +19,12 @@ use sha2::{Digest, Sha256};
 const GUEST_STACK_BYTES: u32 = 8 * 1024 * 1024;
 
 fn main() {
-    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let root = manifest_dir.parent().expect("host/ is inside the workspace").to_path_buf();
+    let manifest_dir =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = manifest_dir
+        .parent()
+        .expect("host/ is inside the workspace")
+        .to_path_buf();
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     for p in ["guest/src", "guest/Cargo.toml", "wit", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", root.join(p).display());
@@ -31,7 +35,8 @@ fn main() {
         Some(p) => PathBuf::from(p),
         None => build_guest(&root),
     };
-    let bytes = fs::read(&wasm).unwrap_or_else(|e| panic!("cannot read the guest component {}: {e}", wasm.display()));
+    let bytes = fs::read(&wasm)
+        .unwrap_or_else(|e| panic!("cannot read the guest component {}: {e}", wasm.display()));
     let dest = out_dir.join("potluck_guest.wasm");
     fs::write(&dest, &bytes).expect("write guest component to OUT_DIR");
     let hash = hex::encode(Sha256::digest(&bytes));
@@ -46,7 +51,17 @@ fn build_guest(root: &Path) -> PathBuf {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(root)
-        .args(["build", "--package", "potluck-guest", "--lib", "--target", "wasm32-wasip2", "--profile", "guest-wasm", "--target-dir"])
+        .args([
+            "build",
+            "--package",
+            "potluck-guest",
+            "--lib",
+            "--target",
+            "wasm32-wasip2",
+            "--profile",
+            "guest-wasm",
+            "--target-dir",
+        ])
         .arg(&target_dir);
     // The outer build's flags (coverage, sanitizers, cargo-fuzz's
     // instrumentation) are for the host, not the guest.
@@ -65,7 +80,9 @@ fn build_guest(root: &Path) -> PathBuf {
         "CARGO_ENCODED_RUSTFLAGS",
         format!("-Clink-arg=-zstack-size={GUEST_STACK_BYTES}"),
     );
-    let status = cmd.status().expect("run cargo to build the guest component");
+    let status = cmd
+        .status()
+        .expect("run cargo to build the guest component");
     if !status.success() {
         panic!(
             "building the guest component failed.\n\

@@ -139,7 +139,13 @@ impl Exn {
     }
 
     pub fn misc(subr: &str, message: impl Into<String>) -> Exn {
-        Exn::guile("misc-error", subr, &message.into(), vec![], Value::Bool(false))
+        Exn::guile(
+            "misc-error",
+            subr,
+            &message.into(),
+            vec![],
+            Value::Bool(false),
+        )
     }
 
     pub fn arity(name: &str, got: usize, expected: &str) -> Exn {

@@ -165,26 +165,40 @@ pub fn from_value(v: &Value, last_form: Span) -> Result<Dish, Vec<Diagnostic>> {
     let description = fields.string("description");
     let license = fields.symbol("license");
     let home_page = fields.string("home-page");
-    match (name, version, source, build_system, synopsis, description, license, home_page) {
-        (Some(name), Some(version), Some(source), Some(build_system), Some(synopsis), Some(description), Some(license), Some(home_page))
-            if errs.is_empty() =>
-        {
-            Ok(Dish {
-                name,
-                version,
-                source,
-                build_system,
-                arguments,
-                inputs,
-                native_inputs,
-                propagated_inputs,
-                synopsis,
-                description,
-                license,
-                home_page,
-                span: r.span,
-            })
-        }
+    match (
+        name,
+        version,
+        source,
+        build_system,
+        synopsis,
+        description,
+        license,
+        home_page,
+    ) {
+        (
+            Some(name),
+            Some(version),
+            Some(source),
+            Some(build_system),
+            Some(synopsis),
+            Some(description),
+            Some(license),
+            Some(home_page),
+        ) if errs.is_empty() => Ok(Dish {
+            name,
+            version,
+            source,
+            build_system,
+            arguments,
+            inputs,
+            native_inputs,
+            propagated_inputs,
+            synopsis,
+            description,
+            license,
+            home_page,
+            span: r.span,
+        }),
         _ => Err(errs),
     }
 }
@@ -223,7 +237,10 @@ impl Fields<'_> {
         self.errs.push(
             Diagnostic::new(
                 DiagnosticKind::InvalidDish,
-                format!("field `{field}` must be {expected}, but it is {}", describe(v)),
+                format!(
+                    "field `{field}` must be {expected}, but it is {}",
+                    describe(v)
+                ),
                 Some(span),
             )
             .with_help(help),
@@ -320,7 +337,10 @@ impl Fields<'_> {
                     self.errs.push(
                         Diagnostic::new(
                             DiagnosticKind::InvalidDish,
-                            format!("field `{field}` must be a list of strings, but it contains {}", describe(other)),
+                            format!(
+                                "field `{field}` must be a list of strings, but it contains {}",
+                                describe(other)
+                            ),
                             Some(span),
                         )
                         .with_help(help),

@@ -45,30 +45,129 @@ impl Default for Limits {
 
 /// Names the compiler handles as syntax rather than as procedures.
 pub const SYNTAX: &[&str] = &[
-    "and", "begin", "case", "case-lambda", "case-lambda*", "cond", "define", "define*",
-    "define-values", "do", "if", "lambda", "lambda*", "let", "let*", "letrec", "letrec*", "or",
-    "quasiquote", "quote", "unless", "unquote", "unquote-splicing", "when", "while", "λ",
-    "current-filename", "current-source-location", "define-syntax", "define-syntax-parameter",
-    "define-syntax-rule", "identifier-syntax", "let-syntax", "letrec-syntax", "syntax-error",
-    "syntax-rules", "delay", "potluck-package", "potluck-source",
+    "and",
+    "begin",
+    "case",
+    "case-lambda",
+    "case-lambda*",
+    "cond",
+    "define",
+    "define*",
+    "define-values",
+    "do",
+    "if",
+    "lambda",
+    "lambda*",
+    "let",
+    "let*",
+    "letrec",
+    "letrec*",
+    "or",
+    "quasiquote",
+    "quote",
+    "unless",
+    "unquote",
+    "unquote-splicing",
+    "when",
+    "while",
+    "λ",
+    "current-filename",
+    "current-source-location",
+    "define-syntax",
+    "define-syntax-parameter",
+    "define-syntax-rule",
+    "identifier-syntax",
+    "let-syntax",
+    "letrec-syntax",
+    "syntax-error",
+    "syntax-rules",
+    "delay",
+    "potluck-package",
+    "potluck-source",
 ];
 
 /// Names that exist in Guile but give dishes capabilities (I/O, evaluation,
 /// modules, processes, the clock).  Using one gets an explanation.
 const CAPABILITY_NAMES: &[&str] = &[
-    "open-input-file", "open-output-file", "open-file", "call-with-input-file",
-    "call-with-output-file", "with-input-from-file", "with-output-to-file", "read", "write",
-    "display", "newline", "format", "simple-format", "read-char", "peek-char", "write-char",
-    "current-input-port", "current-output-port", "current-error-port", "load", "primitive-load",
-    "load-from-path", "eval", "primitive-eval", "eval-string", "compile", "resolve-module",
-    "resolve-interface", "current-module", "the-environment", "module-ref", "module-set!",
-    "@", "@@", "use-modules", "define-module", "system", "system*", "getenv", "setenv",
-    "environ", "exit", "primitive-exit", "sleep", "usleep", "current-time", "gettimeofday",
-    "get-internal-real-time", "random", "open-pipe", "open-input-pipe", "delete-file",
-    "mkdir", "rename-file", "chdir", "getcwd", "opendir", "stat", "lstat", "file-exists?",
-    "fork", "execl", "execlp", "kill", "socket", "connect", "dynamic-link", "dynamic-call",
-    "set!", "call/cc", "call-with-current-continuation", "dynamic-wind", "gc",
-    "make-vector", "vector-set!", "string-set!", "set-car!", "set-cdr!", "hash-set!",
+    "open-input-file",
+    "open-output-file",
+    "open-file",
+    "call-with-input-file",
+    "call-with-output-file",
+    "with-input-from-file",
+    "with-output-to-file",
+    "read",
+    "write",
+    "display",
+    "newline",
+    "format",
+    "simple-format",
+    "read-char",
+    "peek-char",
+    "write-char",
+    "current-input-port",
+    "current-output-port",
+    "current-error-port",
+    "load",
+    "primitive-load",
+    "load-from-path",
+    "eval",
+    "primitive-eval",
+    "eval-string",
+    "compile",
+    "resolve-module",
+    "resolve-interface",
+    "current-module",
+    "the-environment",
+    "module-ref",
+    "module-set!",
+    "@",
+    "@@",
+    "use-modules",
+    "define-module",
+    "system",
+    "system*",
+    "getenv",
+    "setenv",
+    "environ",
+    "exit",
+    "primitive-exit",
+    "sleep",
+    "usleep",
+    "current-time",
+    "gettimeofday",
+    "get-internal-real-time",
+    "random",
+    "open-pipe",
+    "open-input-pipe",
+    "delete-file",
+    "mkdir",
+    "rename-file",
+    "chdir",
+    "getcwd",
+    "opendir",
+    "stat",
+    "lstat",
+    "file-exists?",
+    "fork",
+    "execl",
+    "execlp",
+    "kill",
+    "socket",
+    "connect",
+    "dynamic-link",
+    "dynamic-call",
+    "set!",
+    "call/cc",
+    "call-with-current-continuation",
+    "dynamic-wind",
+    "gc",
+    "make-vector",
+    "vector-set!",
+    "string-set!",
+    "set-car!",
+    "set-cdr!",
+    "hash-set!",
 ];
 
 // ------------------------------------------------------------ compiled code
@@ -89,26 +188,63 @@ pub enum CaseBody {
 #[derive(Debug)]
 pub enum Expr {
     Const(Value),
-    Local { depth: u32, index: u32, span: Span },
-    Global { slot: u32, span: Span },
-    InitLocal { index: u32, value: Box<Expr> },
-    DefineGlobal { slot: u32, value: Box<Expr> },
+    Local {
+        depth: u32,
+        index: u32,
+        span: Span,
+    },
+    Global {
+        slot: u32,
+        span: Span,
+    },
+    InitLocal {
+        index: u32,
+        value: Box<Expr>,
+    },
+    DefineGlobal {
+        slot: u32,
+        value: Box<Expr>,
+    },
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     Seq(Box<[Expr]>),
     Lambda(Rc<[Rc<Lambda>]>, Option<Symbol>),
-    Call { func: Box<Expr>, args: Box<[Expr]>, span: Span },
+    Call {
+        func: Box<Expr>,
+        args: Box<[Expr]>,
+        span: Span,
+    },
     /// A new frame of `size` slots whose first slots are `inits`, evaluated
     /// in the enclosing environment.
-    Frame { size: u32, inits: Box<[Expr]>, body: Box<Expr> },
+    Frame {
+        size: u32,
+        inits: Box<[Expr]>,
+        body: Box<Expr>,
+    },
     And(Box<[Expr]>),
     Or(Box<[Expr]>),
-    Case { key: Box<Expr>, clauses: Box<[(Box<[Value]>, CaseBody)]>, default: Option<Box<CaseBody>> },
-    While { test: Box<Expr>, body: Box<Expr> },
+    Case {
+        key: Box<Expr>,
+        clauses: Box<[(Box<[Value]>, CaseBody)]>,
+        default: Option<Box<CaseBody>>,
+    },
+    While {
+        test: Box<Expr>,
+        body: Box<Expr>,
+    },
     Break(Box<[Expr]>),
     Continue,
     Delay(Rc<Expr>),
-    DefineValues { value: Box<Expr>, targets: Box<[Target]>, rest: Option<Target>, span: Span },
-    Record { kind: RecordKind, fields: Box<[(Symbol, Expr, Span)]>, span: Span },
+    DefineValues {
+        value: Box<Expr>,
+        targets: Box<[Target]>,
+        rest: Option<Target>,
+        span: Span,
+    },
+    Record {
+        kind: RecordKind,
+        fields: Box<[(Symbol, Expr, Span)]>,
+        span: Span,
+    },
 }
 
 /// One clause of a procedure: its parameters and body.
@@ -249,7 +385,9 @@ pub struct Interp {
     root: Env,
 }
 
-static QQ_CONS: Prim = Prim::new("cons", 2, Some(2), |_, a| Ok(Value::cons(a[0].clone(), a[1].clone())));
+static QQ_CONS: Prim = Prim::new("cons", 2, Some(2), |_, a| {
+    Ok(Value::cons(a[0].clone(), a[1].clone()))
+});
 static QQ_APPEND: Prim = Prim::new("append", 2, Some(2), |interp, a| {
     let items = a[0]
         .list_to_vec()
@@ -280,7 +418,10 @@ impl Interp {
             global_names: Vec::new(),
             global_index: HashMap::new(),
             global_macros: HashMap::new(),
-            marks: vec![MarkInfo { prev: 0, scope_len: 0 }],
+            marks: vec![MarkInfo {
+                prev: 0,
+                scope_len: 0,
+            }],
             dynamic: Vec::new(),
             file: Rc::from(file),
             source: Rc::from(source),
@@ -330,7 +471,9 @@ impl Interp {
                 "evaluation took more than {} steps, the interpreter's step limit",
                 self.limits.max_steps
             ))
-            .with_help("a dish must evaluate quickly; look for a loop or recursion that never ends"));
+            .with_help(
+                "a dish must evaluate quickly; look for a loop or recursion that never ends",
+            ));
         }
         Ok(())
     }
@@ -366,7 +509,9 @@ impl Interp {
                 "recursion deeper than {} levels, the interpreter's depth limit",
                 self.limits.max_depth
             ))
-            .with_help("use a tail-recursive loop (named let, do) instead of deep non-tail recursion"));
+            .with_help(
+                "use a tail-recursive loop (named let, do) instead of deep non-tail recursion",
+            ));
         }
         self.depth += 1;
         Ok(())
@@ -423,7 +568,9 @@ impl Interp {
         } else if let Some(s) = self.did_you_mean(&name) {
             e = e.with_help(format!("did you mean `{s}`?"));
         } else {
-            e = e.with_help("define it before its use, or check its spelling against the potluck environment");
+            e = e.with_help(
+                "define it before its use, or check its spelling against the potluck environment",
+            );
         }
         e
     }
@@ -587,10 +734,12 @@ impl Interp {
 
     fn compile_inner(&mut self, s: &Syntax, cx: &mut Cx, name: Option<Symbol>) -> Result<Expr> {
         match &s.kind {
-            SyntaxKind::Lit(Value::Str(st)) => Ok(Expr::Const(Value::Str(Rc::new(crate::value::Str {
-                s: st.s.clone(),
-                span: Some(s.span),
-            })))),
+            SyntaxKind::Lit(Value::Str(st)) => {
+                Ok(Expr::Const(Value::Str(Rc::new(crate::value::Str {
+                    s: st.s.clone(),
+                    span: Some(s.span),
+                }))))
+            }
             SyntaxKind::Lit(v) => Ok(Expr::Const(v.clone())),
             SyntaxKind::Vector(_) => Ok(Expr::Const(self.datum(s)?)),
             SyntaxKind::Ident(id) => match self.resolve(cx, *id) {
@@ -605,7 +754,10 @@ impl Interp {
                         self.compile(&t, cx)
                     }
                     Macro::Rules(_) => Err(Exn::syntax(
-                        format!("`{}` is a macro; it cannot be used as a value", id.sym.name()),
+                        format!(
+                            "`{}` is a macro; it cannot be used as a value",
+                            id.sym.name()
+                        ),
                         s.span,
                     )),
                 },
@@ -698,10 +850,9 @@ impl Interp {
                 expect_len(kw, items, 2, 2, span)?;
                 self.compile_qq(&args[0], 1, cx)
             }
-            "unquote" | "unquote-splicing" => Err(Exn::syntax(
-                format!("`{kw}` outside of a quasiquote"),
-                span,
-            )),
+            "unquote" | "unquote-splicing" => {
+                Err(Exn::syntax(format!("`{kw}` outside of a quasiquote"), span))
+            }
             "if" => {
                 expect_len(kw, items, 3, 4, span)?;
                 let test = self.compile(&args[0], cx)?;
@@ -728,7 +879,10 @@ impl Interp {
                 let mut cases = Vec::new();
                 for clause in args {
                     let parts = clause.list().filter(|p| p.len() >= 2).ok_or_else(|| {
-                        Exn::syntax(format!("bad `{kw}` clause: expected (formals body ...)"), clause.span)
+                        Exn::syntax(
+                            format!("bad `{kw}` clause: expected (formals body ...)"),
+                            clause.span,
+                        )
                     })?;
                     cases.push(Rc::new(self.compile_lambda(
                         &parts[0],
@@ -840,7 +994,11 @@ impl Interp {
                 for (id, spec) in &bindings {
                     let m = self.parse_macro(spec, id.sym, cx)?;
                     if kw == "letrec-syntax" {
-                        cx.scopes.last_mut().expect("pushed").macros.push((*id, m.clone()));
+                        cx.scopes
+                            .last_mut()
+                            .expect("pushed")
+                            .macros
+                            .push((*id, m.clone()));
                     }
                     macros.push((*id, m));
                 }
@@ -982,13 +1140,19 @@ impl Interp {
 
     fn parse_bindings(&self, s: &Syntax, kw: &str) -> Result<Vec<(Ident, Syntax)>> {
         let list = s.list().ok_or_else(|| {
-            Exn::syntax(format!("`{kw}` expects a list of bindings ((name value) ...)"), s.span)
+            Exn::syntax(
+                format!("`{kw}` expects a list of bindings ((name value) ...)"),
+                s.span,
+            )
         })?;
         list.iter()
             .map(|b| match b.list() {
                 Some([name, value]) => match name.ident() {
                     Some(id) => Ok((id, value.clone())),
-                    None => Err(Exn::syntax("a binding's name must be an identifier", name.span)),
+                    None => Err(Exn::syntax(
+                        "a binding's name must be an identifier",
+                        name.span,
+                    )),
                 },
                 _ => Err(Exn::syntax(
                     format!("bad `{kw}` binding: expected (name value)"),
@@ -1110,13 +1274,15 @@ impl Interp {
         let Some((clause, rest)) = clauses.split_first() else {
             return Ok(Expr::Const(Value::Unspecified));
         };
-        let parts = clause
-            .list()
-            .filter(|p| !p.is_empty())
-            .ok_or_else(|| Exn::syntax("bad `cond` clause: expected (test expr ...)", clause.span))?;
+        let parts = clause.list().filter(|p| !p.is_empty()).ok_or_else(|| {
+            Exn::syntax("bad `cond` clause: expected (test expr ...)", clause.span)
+        })?;
         if self.is_syntax_ident(cx, &parts[0], "else") {
             if !rest.is_empty() {
-                return Err(Exn::syntax("`else` must be the last `cond` clause", clause.span));
+                return Err(Exn::syntax(
+                    "`else` must be the last `cond` clause",
+                    clause.span,
+                ));
             }
             return Ok(seq(self.compile_all(&parts[1..], cx)?));
         }
@@ -1161,7 +1327,11 @@ impl Interp {
             });
         }
         let body = seq(self.compile_all(&parts[1..], cx)?);
-        Ok(Expr::If(Box::new(test), Box::new(body), Box::new(rest_expr?)))
+        Ok(Expr::If(
+            Box::new(test),
+            Box::new(body),
+            Box::new(rest_expr?),
+        ))
     }
 
     fn compile_case(&mut self, args: &[Syntax], cx: &mut Cx, span: Span) -> Result<Expr> {
@@ -1172,10 +1342,12 @@ impl Interp {
         let mut out = Vec::new();
         let mut default = None;
         for (i, clause) in clauses.iter().enumerate() {
-            let parts = clause
-                .list()
-                .filter(|p| p.len() >= 2)
-                .ok_or_else(|| Exn::syntax("bad `case` clause: expected ((datum ...) expr ...)", clause.span))?;
+            let parts = clause.list().filter(|p| p.len() >= 2).ok_or_else(|| {
+                Exn::syntax(
+                    "bad `case` clause: expected ((datum ...) expr ...)",
+                    clause.span,
+                )
+            })?;
             let body = if parts.len() == 3 && self.is_syntax_ident(cx, &parts[1], "=>") {
                 CaseBody::Arrow(self.compile(&parts[2], cx)?)
             } else {
@@ -1183,7 +1355,10 @@ impl Interp {
             };
             if self.is_syntax_ident(cx, &parts[0], "else") {
                 if i + 1 != clauses.len() {
-                    return Err(Exn::syntax("`else` must be the last `case` clause", clause.span));
+                    return Err(Exn::syntax(
+                        "`else` must be the last `case` clause",
+                        clause.span,
+                    ));
                 }
                 default = Some(Box::new(body));
                 continue;
@@ -1235,14 +1410,22 @@ impl Interp {
                     bindings.push(Syntax::new_list(vec![var.clone(), init.clone()], spec.span));
                     steps.push(step.clone());
                 }
-                _ => return Err(Exn::syntax("bad `do` binding: expected (var init [step])", spec.span)),
+                _ => {
+                    return Err(Exn::syntax(
+                        "bad `do` binding: expected (var init [step])",
+                        spec.span,
+                    ))
+                }
             }
         }
         let kw = |name: &str| Syntax::new_ident(name, span);
-        let mut result = vec![kw("begin"), Syntax {
-            kind: SyntaxKind::Lit(Value::Unspecified),
-            span,
-        }];
+        let mut result = vec![
+            kw("begin"),
+            Syntax {
+                kind: SyntaxKind::Lit(Value::Unspecified),
+                span,
+            },
+        ];
         result.extend(end[1..].iter().cloned());
         let mut again = vec![loop_id.clone()];
         again.extend(steps);
@@ -1259,7 +1442,12 @@ impl Interp {
             span,
         );
         Ok(Syntax::new_list(
-            vec![kw("let"), loop_id, Syntax::new_list(bindings, items[1].span), iff],
+            vec![
+                kw("let"),
+                loop_id,
+                Syntax::new_list(bindings, items[1].span),
+                iff,
+            ],
             span,
         ))
     }
@@ -1279,7 +1467,10 @@ impl Interp {
 
     fn fresh_ident_at_top(&mut self, name: &str) -> Ident {
         let mark = self.marks.len() as u32;
-        self.marks.push(MarkInfo { prev: 0, scope_len: 0 });
+        self.marks.push(MarkInfo {
+            prev: 0,
+            scope_len: 0,
+        });
         Ident {
             sym: Symbol::intern(name),
             mark,
@@ -1294,15 +1485,25 @@ impl Interp {
         cx: &mut Cx,
     ) -> Result<Expr> {
         let (form, known, required) = match kind {
-            RecordKind::Package => ("potluck-package", crate::dish::PACKAGE_FIELDS, crate::dish::PACKAGE_REQUIRED),
-            RecordKind::Source => ("potluck-source", crate::dish::SOURCE_FIELDS, crate::dish::SOURCE_REQUIRED),
+            RecordKind::Package => (
+                "potluck-package",
+                crate::dish::PACKAGE_FIELDS,
+                crate::dish::PACKAGE_REQUIRED,
+            ),
+            RecordKind::Source => (
+                "potluck-source",
+                crate::dish::SOURCE_FIELDS,
+                crate::dish::SOURCE_REQUIRED,
+            ),
         };
         let mut fields: Vec<(Symbol, Expr, Span)> = Vec::new();
         let mut seen: Vec<(Symbol, Span)> = Vec::new();
         for clause in &items[1..] {
-            let invalid = |msg: String| Exn::fatal(DiagnosticKind::InvalidDish, msg, Some(clause.span));
+            let invalid =
+                |msg: String| Exn::fatal(DiagnosticKind::InvalidDish, msg, Some(clause.span));
             let parts = clause.list().ok_or_else(|| {
-                invalid(format!("`{form}` takes (field value) clauses")).with_help("write e.g. (name \"hello\")")
+                invalid(format!("`{form}` takes (field value) clauses"))
+                    .with_help("write e.g. (name \"hello\")")
             })?;
             let Some(field) = parts.first().and_then(Syntax::ident) else {
                 return Err(invalid(format!("`{form}` takes (field value) clauses"))
@@ -1311,7 +1512,10 @@ impl Interp {
             let fname = field.sym.name();
             if !known.contains(&&*fname) {
                 let help = match closest(&fname, known.iter().map(|s| s.to_string())) {
-                    Some(s) => format!("did you mean `{s}`? the fields of {form} are: {}", known.join(", ")),
+                    Some(s) => format!(
+                        "did you mean `{s}`? the fields of {form} are: {}",
+                        known.join(", ")
+                    ),
                     None => format!("the fields of {form} are: {}", known.join(", ")),
                 };
                 return Err(Exn::fatal(
@@ -1324,7 +1528,9 @@ impl Interp {
             if let Some((_, first)) = seen.iter().find(|(f, _)| *f == field.sym) {
                 let (l, c) = line_col(&self.source, first.start);
                 return Err(invalid(format!("field `{fname}` is given twice in {form}"))
-                    .with_help(format!("it was first given at line {l}, column {c}; keep one of them")));
+                    .with_help(format!(
+                        "it was first given at line {l}, column {c}; keep one of them"
+                    )));
             }
             seen.push((field.sym, clause.span));
             if parts.len() != 2 {
@@ -1332,7 +1538,9 @@ impl Interp {
                     "field `{fname}` takes exactly one value, but {} were given",
                     parts.len() - 1
                 ))
-                .with_help(format!("write ({fname} VALUE); to give a list, quote it: ({fname} '(...))")));
+                .with_help(format!(
+                    "write ({fname} VALUE); to give a list, quote it: ({fname} '(...))"
+                )));
             }
             let value = self.compile(&parts[1], cx)?;
             fields.push((field.sym, value, parts[1].span));
@@ -1364,7 +1572,10 @@ impl Interp {
     ) -> Result<(Ident, Syntax)> {
         let kw = if star { "define*" } else { "define" };
         if items.len() < 2 {
-            return Err(Exn::syntax(format!("bad `{kw}`: expected ({kw} name value)"), form.span));
+            return Err(Exn::syntax(
+                format!("bad `{kw}`: expected ({kw} name value)"),
+                form.span,
+            ));
         }
         match &items[1].kind {
             SyntaxKind::Ident(id) => {
@@ -1391,7 +1602,10 @@ impl Interp {
                     ));
                 };
                 if items.len() < 3 {
-                    return Err(Exn::syntax(format!("`{kw}` of a procedure needs a body"), form.span));
+                    return Err(Exn::syntax(
+                        format!("`{kw}` of a procedure needs a body"),
+                        form.span,
+                    ));
                 }
                 let formals = Syntax {
                     kind: SyntaxKind::List(head[1..].to_vec().into(), tail.clone()),
@@ -1408,19 +1622,21 @@ impl Interp {
                 if let SyntaxKind::List(ref mut its, _) = lam.kind {
                     let mut v = its.to_vec();
                     v[0] = Syntax {
-                        kind: SyntaxKind::Ident(self.fresh_ident_at_top(if star { "lambda*" } else { "lambda" })),
+                        kind: SyntaxKind::Ident(self.fresh_ident_at_top(if star {
+                            "lambda*"
+                        } else {
+                            "lambda"
+                        })),
                         span: items[0].span,
                     };
                     *its = v.into();
                 }
                 Ok((id, lam))
             }
-            _ => {
-                Err(Exn::syntax(
-                    format!("bad `{kw}`: the name must be an identifier"),
-                    items[1].span,
-                ))
-            }
+            _ => Err(Exn::syntax(
+                format!("bad `{kw}`: the name must be an identifier"),
+                items[1].span,
+            )),
         }
     }
 
@@ -1621,7 +1837,11 @@ impl Interp {
             macros: Vec::new(),
         });
         let r = (|| {
-            cx.scopes.last_mut().expect("pushed").vars.extend(req.iter().copied());
+            cx.scopes
+                .last_mut()
+                .expect("pushed")
+                .vars
+                .extend(req.iter().copied());
             let mut opt_exprs = Vec::new();
             for (id, default) in &opt {
                 let e = match default {
@@ -1684,7 +1904,10 @@ impl Interp {
     fn local(&self, env: &Env, depth: u32, index: u32, span: Span) -> Result<Value> {
         let mut frame = env;
         for _ in 0..depth {
-            frame = frame.parent.as_ref().expect("compiler computed a valid depth");
+            frame = frame
+                .parent
+                .as_ref()
+                .expect("compiler computed a valid depth");
         }
         let v = frame.slots.borrow()[index as usize].clone();
         if matches!(v, Value::Unassigned) {
@@ -1794,7 +2017,9 @@ impl Interp {
                 let lam = match cases.iter().find(|l| l.accepts(args.len())) {
                     Some(l) => l.clone(),
                     None => {
-                        let n = name.map(|s| s.name().to_string()).unwrap_or_else(|| "#<procedure>".into());
+                        let n = name
+                            .map(|s| s.name().to_string())
+                            .unwrap_or_else(|| "#<procedure>".into());
                         let expected = describe_arity(cases);
                         return Err(self.raise(Exn::arity(&n, args.len(), &expected)).at(span));
                     }
@@ -1851,9 +2076,17 @@ impl Interp {
         }
         let remaining: Vec<Value> = it.collect();
         if lam.rest {
-            frame.slots.borrow_mut().push(Value::list(remaining.clone()));
+            frame
+                .slots
+                .borrow_mut()
+                .push(Value::list(remaining.clone()));
         } else if lam.keys.is_empty() && !remaining.is_empty() {
-            return Err(Exn::arity("#<procedure>", req + lam.opt.len() + remaining.len(), "fewer").at(span));
+            return Err(Exn::arity(
+                "#<procedure>",
+                req + lam.opt.len() + remaining.len(),
+                "fewer",
+            )
+            .at(span));
         }
         if !lam.keys.is_empty() {
             let mut given: Vec<Option<Value>> = vec![None; lam.keys.len()];
@@ -1910,9 +2143,13 @@ impl Interp {
         self.tick()?;
         match e {
             Expr::Const(v) => Ok(Step::Done(v.clone())),
-            Expr::Local { depth, index, span } => self.local(env, *depth, *index, *span).map(Step::Done),
+            Expr::Local { depth, index, span } => {
+                self.local(env, *depth, *index, *span).map(Step::Done)
+            }
             Expr::Global { slot, span } => match &self.globals[*slot as usize] {
-                Value::Unassigned => Err(self.unbound_error(self.global_names[*slot as usize], *span)),
+                Value::Unassigned => {
+                    Err(self.unbound_error(self.global_names[*slot as usize], *span))
+                }
                 v => Ok(Step::Done(v.clone())),
             },
             Expr::InitLocal { index, value } => {
@@ -1945,10 +2182,20 @@ impl Interp {
                 }))))
             }
             Expr::Call { func, args, span } => {
-                let f = self.eval(func, env)?;
+                let mut f = self.eval(func, env)?;
                 let mut argv = Vec::with_capacity(args.len());
                 for a in args.iter() {
-                    argv.push(self.eval(a, env)?);
+                    let v = self.eval(a, env)?;
+                    argv.push(single_value(v).map_err(|e| e.at(*span))?);
+                }
+                // `apply` in tail position is a tail call of its procedure.
+                while let Value::Prim(p) = &f {
+                    if !std::ptr::eq(*p, &crate::bindings::core::APPLY) || argv.is_empty() {
+                        break;
+                    }
+                    let (g, spread) = crate::bindings::core::spread_apply_args(&argv).map_err(|e| e.at(*span))?;
+                    f = g;
+                    argv = spread;
                 }
                 match f {
                     Value::Closure(c) => {
@@ -1958,7 +2205,10 @@ impl Interp {
                             self.run_closure(c, argv, *span).map(Step::Done)
                         }
                     }
-                    Value::Prim(p) => self.call_prim(p, argv).map(Step::Done).map_err(|e| e.at(*span)),
+                    Value::Prim(p) => self
+                        .call_prim(p, argv)
+                        .map(Step::Done)
+                        .map_err(|e| e.at(*span)),
                     other => Err(self.raise(not_a_procedure(&other)).at(*span)),
                 }
             }
@@ -1995,7 +2245,11 @@ impl Interp {
                 }
                 self.eval_branch(last, env, tail)
             }
-            Expr::Case { key, clauses, default } => {
+            Expr::Case {
+                key,
+                clauses,
+                default,
+            } => {
                 let k = self.eval(key, env)?;
                 let body = clauses
                     .iter()
@@ -2011,18 +2265,17 @@ impl Interp {
                     }
                 }
             }
-            Expr::While { test, body } => {
-                loop {
-                    if !self.eval(test, env)?.is_true() {
-                        return Ok(Step::Done(Value::Unspecified));
-                    }
-                    match self.eval(body, env) {
-                        Ok(_) | Err(Exn::Continue) => {}
-                        Err(Exn::Break(v)) => return Ok(Step::Done(v)),
-                        Err(e) => return Err(e),
-                    }
+            Expr::While { test, body } => loop {
+                self.tick()?;
+                if !self.eval(test, env)?.is_true() {
+                    return Ok(Step::Done(Value::Unspecified));
                 }
-            }
+                match self.eval(body, env) {
+                    Ok(_) | Err(Exn::Continue) => {}
+                    Err(Exn::Break(v)) => return Ok(Step::Done(v)),
+                    Err(e) => return Err(e),
+                }
+            },
             Expr::Break(args) => {
                 let mut vals = Vec::new();
                 for a in args.iter() {
@@ -2038,14 +2291,24 @@ impl Interp {
             Expr::Delay(e) => Ok(Step::Done(Value::Promise(Rc::new(Promise {
                 state: RefCell::new(PromiseState::Delayed(e.clone(), env.clone())),
             })))),
-            Expr::DefineValues { value, targets, rest, span } => {
+            Expr::DefineValues {
+                value,
+                targets,
+                rest,
+                span,
+            } => {
                 let v = self.eval(value, env)?;
                 let vals = match v {
                     Value::Values(vs) => (*vs).clone(),
                     one => vec![one],
                 };
                 if vals.len() < targets.len() || (rest.is_none() && vals.len() != targets.len()) {
-                    return Err(Exn::arity("define-values", vals.len(), &targets.len().to_string()).at(*span));
+                    return Err(Exn::arity(
+                        "define-values",
+                        vals.len(),
+                        &targets.len().to_string(),
+                    )
+                    .at(*span));
                 }
                 let mut store = |t: &Target, v: Value| match t {
                     Target::Local(i) => env.slots.borrow_mut()[*i as usize] = v,
@@ -2078,7 +2341,9 @@ impl Interp {
     fn eval_branch(&mut self, e: &Expr, env: &Env, tail: bool) -> Result<Step> {
         match e {
             Expr::Const(v) => Ok(Step::Done(v.clone())),
-            Expr::Local { depth, index, span } => self.local(env, *depth, *index, *span).map(Step::Done),
+            Expr::Local { depth, index, span } => {
+                self.local(env, *depth, *index, *span).map(Step::Done)
+            }
             _ => {
                 self.enter()?;
                 let r = self.eval_step(e, env, tail);
@@ -2118,6 +2383,18 @@ impl Interp {
 enum Head {
     Macro(Rc<Macro>),
     Syntax(&'static str),
+}
+
+/// A value in a single-value position: the first of several values, as
+/// Guile does; none is an error.
+fn single_value(v: Value) -> Result<Value> {
+    match v {
+        Value::Values(vs) => vs
+            .first()
+            .cloned()
+            .ok_or_else(|| Exn::misc("", "Zero values returned to single-valued continuation")),
+        v => Ok(v),
+    }
 }
 
 fn key_matches(k: &Value, key: &Value) -> bool {
@@ -2203,11 +2480,13 @@ fn expect_len(kw: &str, items: &[Syntax], min: usize, max: usize, span: Span) ->
             "let-syntax" | "letrec-syntax" => "(let-syntax ((name transformer) ...) body ...)",
             _ => "",
         };
-        return Err(Exn::syntax(format!("bad `{kw}` form"), span).with_help(if usage.is_empty() {
-            format!("check the number of parts of this `{kw}` form")
-        } else {
-            format!("the form is {usage}")
-        }));
+        return Err(
+            Exn::syntax(format!("bad `{kw}` form"), span).with_help(if usage.is_empty() {
+                format!("check the number of parts of this `{kw}` form")
+            } else {
+                format!("the form is {usage}")
+            }),
+        );
     }
     Ok(())
 }
@@ -2227,7 +2506,10 @@ fn parse_formals(s: &Syntax) -> Result<(Vec<Ident>, Option<Ident>)> {
                     }
                 })?;
                 if req.contains(&id) {
-                    return Err(Exn::syntax(format!("duplicate parameter `{}`", id.sym.name()), i.span));
+                    return Err(Exn::syntax(
+                        format!("duplicate parameter `{}`", id.sym.name()),
+                        i.span,
+                    ));
                 }
                 req.push(id);
             }
@@ -2264,7 +2546,12 @@ fn parse_star_formals(s: &Syntax) -> Result<StarFormals> {
     }
     let mut mode = Mode::Req;
     let (mut req, mut opt, mut keys) = (Vec::new(), Vec::new(), Vec::new());
-    let mut rest = tail.map(|t| t.ident().ok_or_else(|| Exn::syntax("bad rest parameter", t.span))).transpose()?;
+    let mut rest = tail
+        .map(|t| {
+            t.ident()
+                .ok_or_else(|| Exn::syntax("bad rest parameter", t.span))
+        })
+        .transpose()?;
     let mut allow = false;
     for item in items {
         if let SyntaxKind::Lit(Value::Keyword(k)) = &item.kind {
@@ -2286,7 +2573,9 @@ fn parse_star_formals(s: &Syntax) -> Result<StarFormals> {
         let (id, default) = match (&item.kind, item.list()) {
             (SyntaxKind::Ident(id), _) => (*id, None),
             (_, Some([name, default])) if mode == Mode::Opt || mode == Mode::Key => {
-                let id = name.ident().ok_or_else(|| Exn::syntax("bad parameter", name.span))?;
+                let id = name
+                    .ident()
+                    .ok_or_else(|| Exn::syntax("bad parameter", name.span))?;
                 (id, Some(default.clone()))
             }
             _ => return Err(Exn::syntax("bad parameter", item.span)),
@@ -2311,30 +2600,46 @@ pub fn closest(name: &str, candidates: impl Iterator<Item = String>) -> Option<S
             continue;
         }
         let d = edit_distance(name, &c);
-        if d <= max && best.as_ref().is_none_or(|(bd, bc)| d < *bd || (d == *bd && c < *bc)) {
+        if d <= max
+            && best
+                .as_ref()
+                .is_none_or(|(bd, bc)| d < *bd || (d == *bd && c < *bc))
+        {
             best = Some((d, c));
         }
     }
     best.map(|(_, c)| c)
 }
 
+/// Optimal-string-alignment distance: edits plus adjacent transpositions.
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// Evaluate every top-level form of `src`; the value of the last one.
-pub fn eval_source(interp: &mut Interp, forms: &[Syntax]) -> std::result::Result<Value, Diagnostic> {
+pub fn eval_source(
+    interp: &mut Interp,
+    forms: &[Syntax],
+) -> std::result::Result<Value, Diagnostic> {
     let mut last = Value::Unspecified;
     for form in forms {
         last = interp.eval_toplevel(form).map_err(|e| {

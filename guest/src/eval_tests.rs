@@ -23,17 +23,38 @@ fn core_forms() {
     check("(or)", "#f");
     check("(when #t 1 2)", "2");
     check("(unless #f 'x)", "x");
-    check("(cond (#f 1) ((+ 1 1) => (lambda (x) (* x 10))) (else 3))", "20");
+    check(
+        "(cond (#f 1) ((+ 1 1) => (lambda (x) (* x 10))) (else 3))",
+        "20",
+    );
     check("(cond (#f 1) (else 3))", "3");
-    check("(cond ((assv 2 '((1 . a) (2 . b))) => cdr) (else 'none))", "b");
+    check(
+        "(cond ((assv 2 '((1 . a) (2 . b))) => cdr) (else 'none))",
+        "b",
+    );
     check("(cond (#f) (7))", "7");
-    check("(case (* 2 3) ((2 3 5 7) 'prime) ((1 4 6 8 9) 'composite))", "composite");
+    check(
+        "(case (* 2 3) ((2 3 5 7) 'prime) ((1 4 6 8 9) 'composite))",
+        "composite",
+    );
     check("(case 'x ((a) 1) (else => (lambda (v) v)))", "x");
-    check("(do ((i 0 (+ i 1)) (acc '() (cons i acc))) ((= i 3) acc))", "(2 1 0)");
-    check("(let loop ((i 0) (acc 0)) (if (> i 10) acc (loop (+ i 1) (+ acc i))))", "55");
-    check("(define-values (a b . c) (values 1 2 3 4)) (list a b c)", "(1 2 (3 4))");
+    check(
+        "(do ((i 0 (+ i 1)) (acc '() (cons i acc))) ((= i 3) acc))",
+        "(2 1 0)",
+    );
+    check(
+        "(let loop ((i 0) (acc 0)) (if (> i 10) acc (loop (+ i 1) (+ acc i))))",
+        "55",
+    );
+    check(
+        "(define-values (a b . c) (values 1 2 3 4)) (list a b c)",
+        "(1 2 (3 4))",
+    );
     check("(call-with-values (lambda () (values 1 2)) +)", "3");
-    check("(define (f) (define a 1) (define (g) (* a 10)) (g)) (f)", "10");
+    check(
+        "(define (f) (define a 1) (define (g) (* a 10)) (g)) (f)",
+        "10",
+    );
     check("(let () (define-values (x y) (values 1 2)) (+ x y))", "3");
     check("(let ((i 0) (acc '())) (while #f 1) 'done)", "done");
 }
@@ -43,16 +64,27 @@ fn quasiquote() {
     check("`(1 ,(+ 1 1) ,@(list 3 4))", "(1 2 3 4)");
     check("`#(1 ,(+ 1 1))", "#(1 2)");
     check("`(a . ,(+ 1 2))", "(a . 3)");
-    check("`(1 `(2 ,(3 ,(+ 1 3))))", "(1 `(2 ,(3 ,4)))");
+    check("`(1 `(2 ,(3 ,(+ 1 3))))", "(1 `(2 ,(3 4)))");
     check("(let ((x '(b c))) `(a ,@x d))", "(a b c d)");
     check("'(quote x)", "'x");
 }
 
 #[test]
 fn lambda_star_and_case_lambda() {
-    check("(define* (f a #:optional (b 2) c) (list a b c)) (list (f 1) (f 1 3) (f 1 3 4))", "((1 2 #f) (1 3 #f) (1 3 4))");
-    check("(define* (f #:key (x 1) y) (list x y)) (list (f) (f #:y 2) (f #:x 3 #:y 4))", "((1 #f) (3 4))".replace("((1 #f) (3 4))", "((1 #f) (1 2) (3 4))").as_str());
-    check("((lambda* (a #:rest r #:key k) (list a r k)) 1 #:k 2)", "(1 (#:k 2) 2)");
+    check(
+        "(define* (f a #:optional (b 2) c) (list a b c)) (list (f 1) (f 1 3) (f 1 3 4))",
+        "((1 2 #f) (1 3 #f) (1 3 4))",
+    );
+    check(
+        "(define* (f #:key (x 1) y) (list x y)) (list (f) (f #:y 2) (f #:x 3 #:y 4))",
+        "((1 #f) (3 4))"
+            .replace("((1 #f) (3 4))", "((1 #f) (1 2) (3 4))")
+            .as_str(),
+    );
+    check(
+        "((lambda* (a #:rest r #:key k) (list a r k)) 1 #:k 2)",
+        "(1 (#:k 2) 2)",
+    );
     check("(define f (case-lambda ((x) (list 'one x)) ((x y) (list 'two x y)) ((x . r) (list 'many x r)))) (list (f 1) (f 1 2) (f 1 2 3))", "((one 1) (two 1 2) (many 1 (2 3)))");
     check("(define* (f a #:optional (b (* a 2))) b) (f 5)", "10");
     check_err("(define* (f #:key x) x) (f #:y 1)", K::UserError);
@@ -60,68 +92,137 @@ fn lambda_star_and_case_lambda() {
 
 #[test]
 fn proper_tail_calls() {
-    check("(define (loop n) (if (= n 0) 'done (loop (- n 1)))) (loop 100000)", "done");
+    check(
+        "(define (loop n) (if (= n 0) 'done (loop (- n 1)))) (loop 100000)",
+        "done",
+    );
     check("(define (ev? n) (if (= n 0) #t (od? (- n 1)))) (define (od? n) (if (= n 0) #f (ev? (- n 1)))) (ev? 100001)", "#f");
-    check("(let loop ((i 0)) (cond ((= i 100000) i) (else (loop (+ i 1)))))", "100000");
-    check("(define (f n) (and #t (or #f (if (= n 0) 'ok (f (- n 1)))))) (f 100000)", "ok");
-    check("(define (f n) (case n ((0) 'ok) (else (f (- n 1))))) (f 100000)", "ok");
-    check("(define (f n) (let ((m (- n 1))) (if (< m 0) 'ok (f m)))) (f 100000)", "ok");
-    check("(define (f n) (if (= n 0) 'ok (apply f (list (- n 1))))) (f 100000)", "ok");
+    check(
+        "(let loop ((i 0)) (cond ((= i 100000) i) (else (loop (+ i 1)))))",
+        "100000",
+    );
+    check(
+        "(define (f n) (and #t (or #f (if (= n 0) 'ok (f (- n 1)))))) (f 100000)",
+        "ok",
+    );
+    check(
+        "(define (f n) (case n ((0) 'ok) (else (f (- n 1))))) (f 100000)",
+        "ok",
+    );
+    check(
+        "(define (f n) (let ((m (- n 1))) (if (< m 0) 'ok (f m)))) (f 100000)",
+        "ok",
+    );
+    check(
+        "(define (f n) (if (= n 0) 'ok (apply f (list (- n 1))))) (f 100000)",
+        "ok",
+    );
 }
 
 #[test]
 fn macros() {
-    check("(define-syntax swap (syntax-rules () ((_ a b) (list b a)))) (swap 1 2)", "(2 1)");
+    check(
+        "(define-syntax swap (syntax-rules () ((_ a b) (list b a)))) (swap 1 2)",
+        "(2 1)",
+    );
     check("(define-syntax my-or (syntax-rules () ((_) #f) ((_ e) e) ((_ e r ...) (let ((t e)) (if t t (my-or r ...)))))) (let ((t 5)) (my-or #f t))", "5");
-    check("(define-syntax-rule (twice e) (list e e)) (twice 3)", "(3 3)");
+    check(
+        "(define-syntax-rule (twice e) (list e e)) (twice 3)",
+        "(3 3)",
+    );
     check("(define-syntax my-let (syntax-rules () ((_ ((n v) ...) b ...) ((lambda (n ...) b ...) v ...)))) (my-let ((a 1) (b 2)) (+ a b))", "3");
     check("(define-syntax nest (syntax-rules () ((_ (a b ...) ...) '((b ... a) ...)))) (nest (1 2 3) (4 5))", "((2 3 1) (5 4))");
-    check("(define-syntax tail (syntax-rules () ((_ a ... z) 'z))) (tail 1 2 3)", "z");
-    check("(define-syntax kw (syntax-rules (=>) ((_ a => b) (list a b)))) (kw 1 => 2)", "(1 2)");
-    check("(let-syntax ((foo (syntax-rules () ((_ x) (* x 2))))) (foo 21))", "42");
+    check(
+        "(define-syntax tail (syntax-rules () ((_ a ... z) '(z a ...)))) (tail 1 2 3)",
+        "(3 1 2)",
+    );
+    check(
+        "(define-syntax kw (syntax-rules (=>) ((_ a => b) (list a b)))) (kw 1 => 2)",
+        "(1 2)",
+    );
+    check(
+        "(let-syntax ((foo (syntax-rules () ((_ x) (* x 2))))) (foo 21))",
+        "42",
+    );
     check("(letrec-syntax ((ev? (syntax-rules () ((_) #t) ((_ x . r) (od? . r)))) (od? (syntax-rules () ((_) #f) ((_ x . r) (ev? . r))))) (ev? 1 2 3 4))", "#t");
     check("(define-syntax ten (identifier-syntax 10)) (+ ten 1)", "11");
     check("(define-syntax be-like-begin (syntax-rules () ((_ name) (define-syntax name (syntax-rules () ((_ e (... ...)) (begin e (... ...)))))))) (be-like-begin seq) (seq 1 2 3)", "3");
     check("(define-syntax my-if (syntax-rules () ((_ c a b) (cond (c a) (else b))))) (let ((else #f)) (my-if #f 1 2))", "2");
-    check("(define (f) (define-syntax inc (syntax-rules () ((_ x) (+ x 1)))) (inc 1)) (f)", "2");
-    let d = check_err("(define-syntax m (syntax-rules () ((_ a) a))) (m 1 2)", K::Syntax);
+    check(
+        "(define (f) (define-syntax inc (syntax-rules () ((_ x) (+ x 1)))) (inc 1)) (f)",
+        "2",
+    );
+    let d = check_err(
+        "(define-syntax m (syntax-rules () ((_ a) a))) (m 1 2)",
+        K::Syntax,
+    );
     assert!(d.message.contains("no rule of macro `m`"), "{}", d.message);
-    let d = check_err("(define-syntax m (syntax-rules () ((_) (syntax-error \"bad use\" 1)))) (m)", K::Syntax);
+    let d = check_err(
+        "(define-syntax m (syntax-rules () ((_) (syntax-error \"bad use\" 1)))) (m)",
+        K::Syntax,
+    );
     assert_eq!(d.message, "bad use 1");
 }
 
 #[test]
 fn exceptions() {
-    check("(catch 'oops (lambda () (throw 'oops 1 2)) (lambda (k . args) (list k args)))", "(oops (1 2))");
-    check("(catch #t (lambda () (error \"bad\" 42)) (lambda (k . args) k))", "misc-error");
-    check("(catch #t (lambda () (car 1)) (lambda (k . args) k))", "wrong-type-arg");
+    check(
+        "(catch 'oops (lambda () (throw 'oops 1 2)) (lambda (k . args) (list k args)))",
+        "(oops (1 2))",
+    );
+    check(
+        "(catch #t (lambda () (error \"bad\" 42)) (lambda (k . args) k))",
+        "misc-error",
+    );
+    check(
+        "(catch #t (lambda () (car 1)) (lambda (k . args) k))",
+        "wrong-type-arg",
+    );
     check("(catch 'a (lambda () (catch 'b (lambda () (throw 'a 1)) (lambda (k . r) 'inner))) (lambda (k . r) 'outer))", "outer");
     check("(catch 'a (lambda () (with-throw-handler 'a (lambda () (throw 'a)) (lambda (k . r) 'ignored))) (lambda (k . r) 'caught))", "caught");
     check("(catch 'x (lambda () (catch 'a (lambda () (throw 'a)) (lambda (k) (throw 'x 'from-handler)))) (lambda (k v) v))", "from-handler");
-    check("(catch 'x (lambda () 'no-throw) (lambda args 'handler))", "no-throw");
+    check(
+        "(catch 'x (lambda () 'no-throw) (lambda args 'handler))",
+        "no-throw",
+    );
     let d = check_err("(throw 'my-key 1 \"two\")", K::UserError);
     assert_eq!(d.message, "uncaught throw to `my-key`: 1 \"two\"");
     let d = check_err("(error \"Something bad:\" 'x 42)", K::UserError);
     assert_eq!(d.message, "Something bad: x 42");
-    let d = check_err("(scm-error 'wrong-type-arg \"f\" \"bad ~A\" '(1) #f)", K::WrongType);
+    let d = check_err(
+        "(scm-error 'wrong-type-arg \"f\" \"bad ~A\" '(1) #f)",
+        K::WrongType,
+    );
     assert_eq!(d.message, "f: bad 1");
 }
 
 #[test]
 fn promises() {
     check("(force (delay (+ 1 2)))", "3");
-    check("(let ((p (make-promise 5))) (list (promise? p) (force p)))", "(#t 5)");
-    check("(define p (delay (list 1))) (eq? (force p) (force p))", "#t");
+    check(
+        "(let ((p (make-promise 5))) (list (promise? p) (force p)))",
+        "(#t 5)",
+    );
+    check(
+        "(define p (delay (list 1))) (eq? (force p) (force p))",
+        "#t",
+    );
 }
 
 #[test]
 fn errors_point_at_their_source() {
-    let d = check_err("(define x 1)\n(strng-append \"a\" \"b\")", K::UnboundVariable);
+    let d = check_err(
+        "(define x 1)\n(strng-append \"a\" \"b\")",
+        K::UnboundVariable,
+    );
     assert_eq!(d.span.map(|s| (s.start, s.end)), Some((14, 26)));
     assert_eq!(d.message, "Unbound variable: strng-append");
     assert_eq!(d.help.as_deref(), Some("did you mean `string-append`?"));
     let d = check_err("(open-input-file \"/etc/passwd\")", K::UnboundVariable);
-    assert!(d.help.unwrap().contains("not available in the potluck sandbox"));
+    assert!(d
+        .help
+        .unwrap()
+        .contains("not available in the potluck sandbox"));
     let d = check_err("(car 5)", K::WrongType);
     assert_eq!(d.span.map(|s| (s.start, s.end)), Some((0, 7)));
     let d = check_err("(define (f x) x) (f)", K::Arity);
@@ -135,7 +236,10 @@ fn errors_point_at_their_source() {
     check_err("if", K::Syntax);
     check_err("()", K::Syntax);
     check_err("((@ (guile) system) \"touch /tmp/x\")", K::UnboundVariable);
-    check_err("(define-syntax-parameter p (syntax-rules () ((_) 1)))", K::Unsupported);
+    check_err(
+        "(define-syntax-parameter p (syntax-rules () ((_) 1)))",
+        K::Unsupported,
+    );
 }
 
 fn small() -> Limits {
@@ -181,11 +285,19 @@ fn deep_data_is_dropped_without_overflow() {
         max_expansion: 1000,
     };
     assert_eq!(
-        eval_with("(let loop ((i 0) (l '())) (if (= i 1000000) 'ok (loop (+ i 1) (cons i l))))", big).unwrap(),
+        eval_with(
+            "(let loop ((i 0) (l '())) (if (= i 1000000) 'ok (loop (+ i 1) (cons i l))))",
+            big
+        )
+        .unwrap(),
         "ok"
     );
     assert_eq!(
-        eval_with("(let loop ((i 0) (l '())) (if (= i 1000000) 'ok (loop (+ i 1) (list l))))", big).unwrap(),
+        eval_with(
+            "(let loop ((i 0) (l '())) (if (= i 1000000) 'ok (loop (+ i 1) (list l))))",
+            big
+        )
+        .unwrap(),
         "ok"
     );
 }
@@ -215,11 +327,17 @@ fn dish_records() {
     let inputs: Vec<&str> = dish.inputs.items.iter().map(|i| i.value.as_str()).collect();
     assert_eq!(inputs, ["guile@3.0", "zstd"]);
     // The literal keeps its own span; the computed string gets the field's.
-    assert_eq!(&src[dish.inputs.items[0].span.start as usize..dish.inputs.items[0].span.end as usize], "\"guile@3.0\"");
+    assert_eq!(
+        &src[dish.inputs.items[0].span.start as usize..dish.inputs.items[0].span.end as usize],
+        "\"guile@3.0\""
+    );
     assert_eq!(dish.inputs.items[1].span, dish.inputs.span);
     assert!(dish.native_inputs.items.is_empty());
     assert!(dish.source.snippet.is_none());
-    assert_eq!(&src[dish.version.span.start as usize..dish.version.span.end as usize], "v");
+    assert_eq!(
+        &src[dish.version.span.start as usize..dish.version.span.end as usize],
+        "v"
+    );
 }
 
 #[test]
@@ -233,21 +351,57 @@ fn dish_structure_errors() {
     };
     let errs = crate::evaluate("d.scm", &base("'hello", ""), Limits::default()).unwrap_err();
     assert_eq!(errs.len(), 1);
-    assert!(errs[0].message.contains("field `name` must be a string"), "{}", errs[0].message);
-    assert_eq!(errs[0].help.as_deref(), Some("write it as a string: (name \"hello\")"));
-    let errs = crate::evaluate("d.scm", &base("\"x\"", "(inputs '(guile))"), Limits::default()).unwrap_err();
+    assert!(
+        errs[0].message.contains("field `name` must be a string"),
+        "{}",
+        errs[0].message
+    );
+    assert_eq!(
+        errs[0].help.as_deref(),
+        Some("write it as a string: (name \"hello\")")
+    );
+    let errs = crate::evaluate(
+        "d.scm",
+        &base("\"x\"", "(inputs '(guile))"),
+        Limits::default(),
+    )
+    .unwrap_err();
     assert!(errs[0].message.contains("must be a list of strings"));
-    let errs = crate::evaluate("d.scm", &base("\"x\"", "(arguments (list car))"), Limits::default()).unwrap_err();
-    assert!(errs[0].message.contains("must be plain data"), "{}", errs[0].message);
-    let errs = crate::evaluate("d.scm", &base("\"x\"", "(nmae \"y\")"), Limits::default()).unwrap_err();
+    let errs = crate::evaluate(
+        "d.scm",
+        &base("\"x\"", "(arguments (list car))"),
+        Limits::default(),
+    )
+    .unwrap_err();
+    assert!(
+        errs[0].message.contains("must be plain data"),
+        "{}",
+        errs[0].message
+    );
+    let errs =
+        crate::evaluate("d.scm", &base("\"x\"", "(nmae \"y\")"), Limits::default()).unwrap_err();
     assert_eq!(errs[0].message, "unknown potluck-package field `nmae`");
-    assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `name`?"));
-    let errs = crate::evaluate("d.scm", &base("\"x\"", "(version \"2\")"), Limits::default()).unwrap_err();
+    assert!(errs[0]
+        .help
+        .as_deref()
+        .unwrap()
+        .starts_with("did you mean `name`?"));
+    let errs = crate::evaluate(
+        "d.scm",
+        &base("\"x\"", "(version \"2\")"),
+        Limits::default(),
+    )
+    .unwrap_err();
     assert!(errs[0].message.contains("given twice"));
-    let errs = crate::evaluate("d.scm", "(potluck-package (name \"x\"))", Limits::default()).unwrap_err();
-    assert!(errs[0].message.contains("missing the required field `version`"));
+    let errs =
+        crate::evaluate("d.scm", "(potluck-package (name \"x\"))", Limits::default()).unwrap_err();
+    assert!(errs[0]
+        .message
+        .contains("missing the required field `version`"));
     let errs = crate::evaluate("d.scm", "(define x 1)", Limits::default()).unwrap_err();
-    assert!(errs[0].message.contains("must evaluate to a potluck-package"));
+    assert!(errs[0]
+        .message
+        .contains("must evaluate to a potluck-package"));
     let errs = crate::evaluate("d.scm", "", Limits::default()).unwrap_err();
     assert_eq!(errs[0].message, "the dish is empty");
 }
@@ -255,5 +409,8 @@ fn dish_structure_errors() {
 #[test]
 fn current_filename_and_location() {
     check("(current-filename)", "\"test.scm\"");
-    check("\n  (current-source-location)", "((line . 1) (column . 2) (filename . \"test.scm\"))");
+    check(
+        "\n  (current-source-location)",
+        "((line . 1) (column . 2) (filename . \"test.scm\"))",
+    );
 }

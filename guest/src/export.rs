@@ -82,7 +82,11 @@ fn kind(k: crate::DiagnosticKind) -> w::DiagnosticKind {
 }
 
 impl w::Guest for Component {
-    fn evaluate(file: String, source: String, limits: w::Limits) -> Result<w::Package, Vec<w::Diagnostic>> {
+    fn evaluate(
+        file: String,
+        source: String,
+        limits: w::Limits,
+    ) -> Result<w::Package, Vec<w::Diagnostic>> {
         let limits = crate::Limits {
             max_steps: limits.max_steps,
             max_depth: limits.max_depth,
@@ -130,7 +134,10 @@ impl w::Guest for Component {
     }
 
     fn bindings() -> Vec<String> {
-        crate::binding_names().iter().map(|s| s.to_string()).collect()
+        crate::binding_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 }
 

@@ -40,7 +40,12 @@ enum Binding {
 type Bindings = HashMap<Symbol, Binding>;
 
 impl SyntaxRules {
-    pub fn single(name: Symbol, pattern: Syntax, template: Syntax, scope_len: usize) -> SyntaxRules {
+    pub fn single(
+        name: Symbol,
+        pattern: Syntax,
+        template: Syntax,
+        scope_len: usize,
+    ) -> SyntaxRules {
         SyntaxRules {
             name,
             ellipsis: Symbol::intern("..."),
@@ -51,7 +56,12 @@ impl SyntaxRules {
     }
 
     /// Parse `(syntax-rules [ellipsis] (literal ...) (pattern template) ...)`.
-    pub fn parse(name: Symbol, spec: &Syntax, parts: &[Syntax], scope_len: usize) -> Result<SyntaxRules> {
+    pub fn parse(
+        name: Symbol,
+        spec: &Syntax,
+        parts: &[Syntax],
+        scope_len: usize,
+    ) -> Result<SyntaxRules> {
         let mut i = 1;
         let mut ellipsis = Symbol::intern("...");
         if let Some(id) = parts.get(i).and_then(Syntax::ident) {
@@ -59,15 +69,18 @@ impl SyntaxRules {
             i += 1;
         }
         let lits = parts.get(i).and_then(Syntax::list).ok_or_else(|| {
-            Exn::syntax("`syntax-rules` expects a list of literals", parts.get(i).map_or(spec.span, |p| p.span))
-                .with_help("write (syntax-rules () ((_ pattern ...) template) ...)")
+            Exn::syntax(
+                "`syntax-rules` expects a list of literals",
+                parts.get(i).map_or(spec.span, |p| p.span),
+            )
+            .with_help("write (syntax-rules () ((_ pattern ...) template) ...)")
         })?;
         let literals = lits
             .iter()
             .map(|l| {
-                l.ident()
-                    .map(|id| id.sym)
-                    .ok_or_else(|| Exn::syntax("a literal of `syntax-rules` must be an identifier", l.span))
+                l.ident().map(|id| id.sym).ok_or_else(|| {
+                    Exn::syntax("a literal of `syntax-rules` must be an identifier", l.span)
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         let mut rules = Vec::new();
@@ -75,7 +88,10 @@ impl SyntaxRules {
             match rule.list() {
                 Some([pattern, template]) => {
                     if !matches!(pattern.kind, SyntaxKind::List(..)) {
-                        return Err(Exn::syntax("a `syntax-rules` pattern must be a list", pattern.span));
+                        return Err(Exn::syntax(
+                            "a `syntax-rules` pattern must be a list",
+                            pattern.span,
+                        ));
                     }
                     rules.push((pattern.clone(), template.clone()))
                 }
@@ -118,7 +134,10 @@ impl Interp {
                 _ => continue,
             };
             let pat_rest = Syntax {
-                kind: SyntaxKind::List(pat_items.0[1.min(pat_items.0.len())..].to_vec().into(), pat_items.1.clone()),
+                kind: SyntaxKind::List(
+                    pat_items.0[1.min(pat_items.0.len())..].to_vec().into(),
+                    pat_items.1.clone(),
+                ),
                 span: pattern.span,
             };
             let form_rest = Syntax {
@@ -169,7 +188,16 @@ impl Interp {
                     SyntaxKind::List(i, t) => (i, t.as_ref()),
                     _ => return Ok(false),
                 };
-                self.match_seq(r, pitems, ptail.as_deref(), fitems, ftail.map(|t| &**t), form.span, binds, depth)
+                self.match_seq(
+                    r,
+                    pitems,
+                    ptail.as_deref(),
+                    fitems,
+                    ftail.map(|t| &**t),
+                    form.span,
+                    binds,
+                    depth,
+                )
             }
             SyntaxKind::Vector(pitems) => match &form.kind {
                 SyntaxKind::Vector(fitems) => {
@@ -208,7 +236,10 @@ impl Interp {
                         let rest = Syntax {
                             kind: match (rest_items.is_empty(), ftail) {
                                 (true, Some(t)) => t.kind.clone(),
-                                _ => SyntaxKind::List(rest_items.to_vec().into(), ftail.map(|t| Rc::new(t.clone()))),
+                                _ => SyntaxKind::List(
+                                    rest_items.to_vec().into(),
+                                    ftail.map(|t| Rc::new(t.clone())),
+                                ),
                             },
                             span,
                         };
@@ -225,7 +256,10 @@ impl Interp {
                 let repeated = &pitems[k - 1];
                 let after = &pitems[k + 1..];
                 if after.iter().any(|p| r.is_ellipsis(p)) {
-                    return Err(Exn::syntax("only one `...` is allowed per list pattern", span));
+                    return Err(Exn::syntax(
+                        "only one `...` is allowed per list pattern",
+                        span,
+                    ));
                 }
                 let min = before.len() + after.len();
                 if fitems.len() < min {
@@ -324,11 +358,25 @@ impl Interp {
                         rules: Vec::new(),
                         scope_len: r.scope_len,
                     };
-                    return self.instantiate(&plain, &items[1], binds, renames, use_span, depth + 1);
+                    return self.instantiate(
+                        &plain,
+                        &items[1],
+                        binds,
+                        renames,
+                        use_span,
+                        depth + 1,
+                    );
                 }
                 let out = self.instantiate_seq(r, items, binds, renames, use_span, depth)?;
                 let tail = match tail {
-                    Some(tl) => Some(Rc::new(self.instantiate(r, tl, binds, renames, use_span, depth + 1)?)),
+                    Some(tl) => Some(Rc::new(self.instantiate(
+                        r,
+                        tl,
+                        binds,
+                        renames,
+                        use_span,
+                        depth + 1,
+                    )?)),
                     None => None,
                 };
                 // Normalise (a . (b c)) to (a b c).
@@ -372,7 +420,10 @@ impl Interp {
         while i < items.len() {
             let elem = &items[i];
             let mut ellipses = 0;
-            while items.get(i + 1 + ellipses).is_some_and(|s| r.is_ellipsis(s)) {
+            while items
+                .get(i + 1 + ellipses)
+                .is_some_and(|s| r.is_ellipsis(s))
+            {
                 ellipses += 1;
             }
             if ellipses == 0 {
@@ -397,7 +448,12 @@ impl Interp {
     }
 
     /// The bindings for each iteration of `elem ...`.
-    fn ellipsis_iterations(&mut self, r: &SyntaxRules, elem: &Syntax, binds: &Bindings) -> Result<Vec<Bindings>> {
+    fn ellipsis_iterations(
+        &mut self,
+        r: &SyntaxRules,
+        elem: &Syntax,
+        binds: &Bindings,
+    ) -> Result<Vec<Bindings>> {
         let mut vars = Vec::new();
         pattern_vars(r, elem, &mut vars);
         let many: Vec<(Symbol, &Vec<Binding>)> = vars
@@ -438,7 +494,11 @@ impl Interp {
 fn pattern_vars(r: &SyntaxRules, p: &Syntax, out: &mut Vec<Symbol>) {
     match &p.kind {
         SyntaxKind::Ident(id) => {
-            if id.sym != r.ellipsis && !id.sym.is("_") && !r.literals.contains(&id.sym) && !out.contains(&id.sym) {
+            if id.sym != r.ellipsis
+                && !id.sym.is("_")
+                && !r.literals.contains(&id.sym)
+                && !out.contains(&id.sym)
+            {
                 out.push(id.sym);
             }
         }

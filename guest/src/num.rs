@@ -147,10 +147,14 @@ fn coerce(a: &Num, b: &Num) -> Pair2 {
     match (a, b) {
         (Num::Int(x), Num::Int(y)) => Pair2::Int(*x, *y),
         (Num::Real(_), _) | (_, Num::Real(_)) => Pair2::Real(a.to_f64(), b.to_f64()),
-        (Num::Rat(_), _) | (_, Num::Rat(_)) => {
-            Pair2::Rat(a.to_rat().unwrap_or_default(), b.to_rat().unwrap_or_default())
-        }
-        _ => Pair2::Big(a.to_big().unwrap_or_default(), b.to_big().unwrap_or_default()),
+        (Num::Rat(_), _) | (_, Num::Rat(_)) => Pair2::Rat(
+            a.to_rat().unwrap_or_default(),
+            b.to_rat().unwrap_or_default(),
+        ),
+        _ => Pair2::Big(
+            a.to_big().unwrap_or_default(),
+            b.to_big().unwrap_or_default(),
+        ),
     }
 }
 
@@ -197,7 +201,10 @@ pub fn div(a: &Num, b: &Num) -> Result<Num> {
         Pair2::Int(_, 0) => Err(div_by_zero("/")),
         Pair2::Int(x, y) if y != -1 && x % y == 0 => Ok(Num::Int(x / y)),
         _ => {
-            let (x, y) = (a.to_rat().unwrap_or_default(), b.to_rat().unwrap_or_default());
+            let (x, y) = (
+                a.to_rat().unwrap_or_default(),
+                b.to_rat().unwrap_or_default(),
+            );
             if y.is_zero() {
                 return Err(div_by_zero("/"));
             }
@@ -229,7 +236,11 @@ pub fn cmp(a: &Num, b: &Num) -> Option<Ordering> {
             } else {
                 Ordering::Less
             };
-            Some(if matches!(a, Num::Real(_)) { o } else { o.reverse() })
+            Some(if matches!(a, Num::Real(_)) {
+                o
+            } else {
+                o.reverse()
+            })
         }
         _ => match coerce_exact(a, b) {
             Pair2::Int(x, y) => Some(x.cmp(&y)),
@@ -244,9 +255,10 @@ pub fn cmp(a: &Num, b: &Num) -> Option<Ordering> {
 /// (as Guile does), so `(= 1/3 0.3333333333333333)` is `#f`.
 fn coerce_exact(a: &Num, b: &Num) -> Pair2 {
     match (a, b) {
-        (Num::Real(_), _) | (_, Num::Real(_)) => {
-            Pair2::Rat(a.to_rat().unwrap_or_default(), b.to_rat().unwrap_or_default())
-        }
+        (Num::Real(_), _) | (_, Num::Real(_)) => Pair2::Rat(
+            a.to_rat().unwrap_or_default(),
+            b.to_rat().unwrap_or_default(),
+        ),
         _ => coerce(a, b),
     }
 }
@@ -403,35 +415,7 @@ pub fn to_string(v: &Value, radix: u32) -> String {
 /// Guile's flonum printing: the shortest digits that read back, in plain
 /// notation unless scientific notation is strictly shorter.
 pub fn float_to_string(f: f64) -> String {
-    if f.is_nan() {
-        return "+nan.0".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+inf.0" } else { "-inf.0" }.into();
-    }
-    let plain = {
-        let s = format!("{f}");
-        if s.contains('.') {
-            s
-        } else {
-            format!("{s}.0")
-        }
-    };
-    let sci = {
-        let s = format!("{f:e}");
-        let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let mant = if mant.contains('.') {
-            mant.to_string()
-        } else {
-            format!("{mant}.0")
-        };
-        format!("{mant}e{exp}")
-    };
-    if sci.len() < plain.len() {
-        sci
-    } else {
-        plain
-    }
+    crate::bindings::numbers::flonum_to_string(f, 10)
 }
 
 pub fn zero() -> BigInt {
@@ -477,13 +461,22 @@ mod tests {
     fn arithmetic_contagion() {
         let a = Num::Int(i64::MAX);
         let b = Num::Int(1);
-        assert_eq!(to_string(&add(&a, &b).into_value(), 10), "9223372036854775808");
+        assert_eq!(
+            to_string(&add(&a, &b).into_value(), 10),
+            "9223372036854775808"
+        );
         let third = div(&Num::Int(1), &Num::Int(3)).unwrap();
         assert_eq!(to_string(&third.clone().into_value(), 10), "1/3");
         assert_eq!(to_string(&mul(&third, &Num::Int(3)).into_value(), 10), "1");
-        assert_eq!(to_string(&add(&third, &Num::Real(0.5)).into_value(), 10), "0.8333333333333333");
+        assert_eq!(
+            to_string(&add(&third, &Num::Real(0.5)).into_value(), 10),
+            "0.8333333333333333"
+        );
         assert!(div(&Num::Int(1), &Num::Int(0)).is_err());
-        assert_eq!(cmp(&Num::Int(1), &Num::Real(f64::INFINITY)), Some(Ordering::Less));
+        assert_eq!(
+            cmp(&Num::Int(1), &Num::Real(f64::INFINITY)),
+            Some(Ordering::Less)
+        );
         assert_eq!(cmp(&Num::Real(f64::NAN), &Num::Int(1)), None);
     }
 }

@@ -329,7 +329,10 @@ impl<'a> Reader<'a> {
         self.skip_atmosphere()?;
         if self.pos >= self.src.len() {
             return Err(err(
-                format!("`{}` at the end of the file quotes nothing", &self.src[start..head_span.end as usize]),
+                format!(
+                    "`{}` at the end of the file quotes nothing",
+                    &self.src[start..head_span.end as usize]
+                ),
                 head_span,
                 None,
             ));
@@ -351,7 +354,10 @@ impl<'a> Reader<'a> {
             match self.peek() {
                 None => {
                     return Err(err(
-                        format!("unclosed `{}`: the file ends before its `{close}`", &self.src[start..start + 1]),
+                        format!(
+                            "unclosed `{}`: the file ends before its `{close}`",
+                            &self.src[start..start + 1]
+                        ),
                         Span::new(start, start + 1),
                         Some("add the missing closing parenthesis"),
                     ))
@@ -360,16 +366,17 @@ impl<'a> Reader<'a> {
                     self.bump();
                     if c != close {
                         return Err(err(
-                            format!("`{c}` closes a list opened with `{}`", &self.src[start..start + 1]),
+                            format!(
+                                "`{c}` closes a list opened with `{}`",
+                                &self.src[start..start + 1]
+                            ),
                             Span::new(here, self.pos),
                             Some(if close == ')' { "use `)`" } else { "use `]`" }),
                         ));
                     }
                     break;
                 }
-                Some('.')
-                    if self.peek2().is_none_or(is_delimiter) && !items.is_empty() =>
-                {
+                Some('.') if self.peek2().is_none_or(is_delimiter) && !items.is_empty() => {
                     self.bump();
                     let t = self.read(depth + 1)?;
                     self.skip_atmosphere()?;
@@ -411,7 +418,11 @@ impl<'a> Reader<'a> {
                 '"' => break,
                 '\\' => {
                     let Some(e) = self.bump() else {
-                        return Err(err("unterminated string", Span::new(start, start + 1), None));
+                        return Err(err(
+                            "unterminated string",
+                            Span::new(start, start + 1),
+                            None,
+                        ));
                     };
                     match e {
                         'n' => s.push('\n'),
@@ -472,7 +483,11 @@ impl<'a> Reader<'a> {
                         break;
                     }
                     // Guile's `\xHH` without `;` takes exactly two digits.
-                    if fixed.is_none() && digits.len() == 2 && self.peek() != Some(';') && !self.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
+                    if fixed.is_none()
+                        && digits.len() == 2
+                        && self.peek() != Some(';')
+                        && !self.peek().is_some_and(|c| c.is_ascii_hexdigit())
+                    {
                         break;
                     }
                 }
@@ -544,14 +559,22 @@ impl<'a> Reader<'a> {
                 self.bump();
                 let name = self.read_token();
                 if name.is_empty() {
-                    return Err(err("`#:` must be followed by a keyword name", Span::new(start, self.pos), None));
+                    return Err(err(
+                        "`#:` must be followed by a keyword name",
+                        Span::new(start, self.pos),
+                        None,
+                    ));
                 }
                 Ok(lit(Value::Keyword(Symbol::intern(name)), self.pos))
             }
             Some('\\') => {
                 self.bump();
                 let c = self.bump().ok_or_else(|| {
-                    err("`#\\` at the end of the file", Span::new(start, self.pos), None)
+                    err(
+                        "`#\\` at the end of the file",
+                        Span::new(start, self.pos),
+                        None,
+                    )
                 })?;
                 let rest_start = self.pos;
                 // A character name continues until a delimiter.
@@ -584,7 +607,11 @@ impl<'a> Reader<'a> {
                             span: Span::new(start, self.pos),
                         })
                     }
-                    None => Err(err("unterminated `#{...}#` symbol", Span::new(start, start + 2), None)),
+                    None => Err(err(
+                        "unterminated `#{...}#` symbol",
+                        Span::new(start, start + 2),
+                        None,
+                    )),
                 }
             }
             Some('.') => Err(err(
@@ -625,7 +652,11 @@ impl<'a> Reader<'a> {
         if tok.is_empty() {
             // A lone delimiter we do not handle here; consume it to make progress.
             let c = self.bump().unwrap_or(' ');
-            return Err(err(format!("unexpected `{c}`"), Span::new(start, self.pos), None));
+            return Err(err(
+                format!("unexpected `{c}`"),
+                Span::new(start, self.pos),
+                None,
+            ));
         }
         if let Some(v) = num::parse_number(tok, 10) {
             return Ok(Syntax {
@@ -634,10 +665,17 @@ impl<'a> Reader<'a> {
             });
         }
         if tok == "." {
-            return Err(err("unexpected `.`", span, Some("a `.` may only appear before the last datum of a list")));
+            return Err(err(
+                "unexpected `.`",
+                span,
+                Some("a `.` may only appear before the last datum of a list"),
+            ));
         }
         let first = tok.chars().next().unwrap_or(' ');
-        if (first.is_ascii_digit() || ((first == '+' || first == '-') && tok.len() > 1 && tok.as_bytes()[1].is_ascii_digit()))
+        if (first.is_ascii_digit()
+            || ((first == '+' || first == '-')
+                && tok.len() > 1
+                && tok.as_bytes()[1].is_ascii_digit()))
             && (tok.ends_with('i') || tok.contains('@'))
         {
             return Err(err(
@@ -706,17 +744,29 @@ mod tests {
         assert_eq!(show("#(1 \"x\" #\\a)"), "#(1 \"x\" #\\a)");
         assert_eq!(show("#:key #t #false #true"), "#:key | #t | #f | #t");
         assert_eq!(show("'a `(b ,c ,@d)"), "'a | `(b ,c ,@d)");
-        assert_eq!(show("#\\space #\\x41 #\\( #\\λ"), "#\\space | #\\A | #\\( | #\\λ");
+        assert_eq!(
+            show("#\\space #\\x41 #\\( #\\λ"),
+            "#\\space | #\\A | #\\( | #\\λ"
+        );
         assert_eq!(show("\"a\\nb\\x41;\\\"\""), "\"a\\nbA\\\"\"");
         assert_eq!(show("; c\n#| a #| nested |# |# x #;(ignored) y"), "x | y");
         assert_eq!(show("|a b| #{c d}#"), "a b | c d");
-        assert_eq!(show("-1.5 +5 1/2 - ... ->x"), "-1.5 | 5 | 1/2 | - | ... | ->x");
+        assert_eq!(
+            show("-1.5 +5 1/2 - ... ->x"),
+            "-1.5 | 5 | 1/2 | - | ... | ->x"
+        );
     }
 
     #[test]
     fn syntax_errors_have_positions() {
-        assert_eq!(show("(a b"), "ERR unclosed `(`: the file ends before its `)`@Some((0, 1))");
-        assert_eq!(show("a)"), "ERR unexpected `)` with no matching opening parenthesis@Some((1, 2))");
+        assert_eq!(
+            show("(a b"),
+            "ERR unclosed `(`: the file ends before its `)`@Some((0, 1))"
+        );
+        assert_eq!(
+            show("a)"),
+            "ERR unexpected `)` with no matching opening parenthesis@Some((1, 2))"
+        );
         assert!(show("#.(system \"x\")").starts_with("ERR read-time evaluation"));
         assert!(show("#vu8(1 2)").starts_with("ERR `#vu8` is not data"));
         assert!(show("\"abc").starts_with("ERR unterminated string"));

@@ -288,11 +288,14 @@ impl Value {
             (Value::Unspecified, Value::Unspecified) => true,
             (Value::Str(a), Value::Str(b)) => Rc::ptr_eq(a, b),
             (Value::Pair(a), Value::Pair(b)) => Rc::ptr_eq(a, b),
-            (Value::Vector(a), Value::Vector(b)) => Rc::ptr_eq(a, b) || (a.is_empty() && b.is_empty()),
+            (Value::Vector(a), Value::Vector(b)) => {
+                Rc::ptr_eq(a, b) || (a.is_empty() && b.is_empty())
+            }
             (Value::Prim(a), Value::Prim(b)) => std::ptr::eq(*a, *b),
             (Value::Closure(a), Value::Closure(b)) => Rc::ptr_eq(a, b),
             (Value::Promise(a), Value::Promise(b)) => Rc::ptr_eq(a, b),
             (Value::CharSet(a), Value::CharSet(b)) => Rc::ptr_eq(a, b),
+            (Value::CharSetCursor(a), Value::CharSetCursor(b)) => Rc::ptr_eq(a, b),
             (Value::Record(a), Value::Record(b)) => Rc::ptr_eq(a, b),
             (Value::Big(a), Value::Big(b)) => Rc::ptr_eq(a, b),
             (Value::Rat(a), Value::Rat(b)) => Rc::ptr_eq(a, b),
@@ -307,8 +310,13 @@ impl Value {
         match (self, other) {
             (Value::Big(a), Value::Big(b)) => a == b,
             (Value::Rat(a), Value::Rat(b)) => a == b,
-            (Value::Real(a), Value::Real(b)) => a.to_bits() == b.to_bits() || (a == b && a.is_sign_negative() == b.is_sign_negative()),
-            (Value::Str(a), Value::Str(b)) => Rc::ptr_eq(a, b) || (a.s.is_empty() && b.s.is_empty()),
+            (Value::Real(a), Value::Real(b)) => {
+                a.to_bits() == b.to_bits()
+                    || (a == b && a.is_sign_negative() == b.is_sign_negative())
+            }
+            (Value::Str(a), Value::Str(b)) => {
+                Rc::ptr_eq(a, b) || (a.s.is_empty() && b.s.is_empty())
+            }
             _ => self.eq(other),
         }
     }

@@ -113,7 +113,10 @@ fn cold_check(dish: &str, cache: &Path, runs: usize, clear: bool) -> anyhow::Res
             .output()?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         if !out.status.success() {
-            bail!("check of {dish} failed: {}", String::from_utf8_lossy(&out.stderr));
+            bail!(
+                "check of {dish} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
     }
     times.sort_by(f64::total_cmp);
@@ -204,18 +207,48 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
 }
 
 fn print_table(r: &Results) {
-    println!("potluck-wasm bench: {} dishes in the corpus", r.corpus_dishes);
+    println!(
+        "potluck-wasm bench: {} dishes in the corpus",
+        r.corpus_dishes
+    );
     println!("{:<48} {:>12}", "measure", "value");
     let rows = [
-        ("cold check, one dish, empty cache (median)", format!("{:.1} ms", r.cold_check_empty_cache_ms)),
-        ("cold check, one dish, warm cache (median)", format!("{:.1} ms", r.cold_check_warm_cache_ms)),
-        ("steady state per dish (median)", format!("{:.1} µs", r.steady_median_us)),
-        ("steady state per dish (p99)", format!("{:.1} µs", r.steady_p99_us)),
-        ("throughput, 1 worker", format!("{:.0} dishes/s", r.dishes_per_sec_1_worker)),
-        ("throughput, 2 workers", format!("{:.0} dishes/s", r.dishes_per_sec_2_workers)),
-        ("infinite loop stopped after (CPU)", format!("{:.1} ms", r.infinite_loop_cpu_ms)),
-        ("fuel per typical dish (median)", format!("{}", r.median_fuel_per_dish)),
-        ("peak RSS of the bench process", format!("{:.1} MiB", r.peak_rss_mib)),
+        (
+            "cold check, one dish, empty cache (median)",
+            format!("{:.1} ms", r.cold_check_empty_cache_ms),
+        ),
+        (
+            "cold check, one dish, warm cache (median)",
+            format!("{:.1} ms", r.cold_check_warm_cache_ms),
+        ),
+        (
+            "steady state per dish (median)",
+            format!("{:.1} µs", r.steady_median_us),
+        ),
+        (
+            "steady state per dish (p99)",
+            format!("{:.1} µs", r.steady_p99_us),
+        ),
+        (
+            "throughput, 1 worker",
+            format!("{:.0} dishes/s", r.dishes_per_sec_1_worker),
+        ),
+        (
+            "throughput, 2 workers",
+            format!("{:.0} dishes/s", r.dishes_per_sec_2_workers),
+        ),
+        (
+            "infinite loop stopped after (CPU)",
+            format!("{:.1} ms", r.infinite_loop_cpu_ms),
+        ),
+        (
+            "fuel per typical dish (median)",
+            format!("{}", r.median_fuel_per_dish),
+        ),
+        (
+            "peak RSS of the bench process",
+            format!("{:.1} MiB", r.peak_rss_mib),
+        ),
     ];
     for (k, v) in rows {
         println!("{k:<48} {v:>12}");

@@ -66,11 +66,20 @@ pub fn collect(paths: &[PathBuf], max_bytes: usize) -> Result<Vec<DishFile>, Usa
 }
 
 fn collect_dir(dir: &Path, max_bytes: usize) -> Result<Vec<DishFile>, UsageError> {
-    let root = cap_std::fs::Dir::open_ambient_dir(dir, cap_std::ambient_authority()).map_err(|e| {
-        UsageError::Path(format!("cannot open directory `{}`: {}", dir.display(), io_reason(&e)))
-    })?;
+    let root =
+        cap_std::fs::Dir::open_ambient_dir(dir, cap_std::ambient_authority()).map_err(|e| {
+            UsageError::Path(format!(
+                "cannot open directory `{}`: {}",
+                dir.display(),
+                io_reason(&e)
+            ))
+        })?;
     let entries = root.entries().map_err(|e| {
-        UsageError::Path(format!("cannot list directory `{}`: {}", dir.display(), io_reason(&e)))
+        UsageError::Path(format!(
+            "cannot list directory `{}`: {}",
+            dir.display(),
+            io_reason(&e)
+        ))
     })?;
     let mut names: Vec<(String, Result<(), Diagnostic>)> = Vec::new();
     for entry in entries {
@@ -81,9 +90,11 @@ fn collect_dir(dir: &Path, max_bytes: usize) -> Result<Vec<DishFile>, UsageError
             if shown.ends_with(".scm") {
                 names.push((
                     shown.clone(),
-                    Err(Diagnostic::error(Kind::Io, "the file name is not valid UTF-8")
-                        .in_file(&join(dir, &shown))
-                        .with_help("rename the dish to a UTF-8 name such as `hello.scm`")),
+                    Err(
+                        Diagnostic::error(Kind::Io, "the file name is not valid UTF-8")
+                            .in_file(&join(dir, &shown))
+                            .with_help("rename the dish to a UTF-8 name such as `hello.scm`"),
+                    ),
                 ));
             }
             continue;
@@ -98,11 +109,15 @@ fn collect_dir(dir: &Path, max_bytes: usize) -> Result<Vec<DishFile>, UsageError
         let display = join(dir, &name);
         let text = pre.and_then(|()| {
             // cap-std refuses paths (and symlinks) that leave `root`.
-            let meta = root.metadata(&name).map_err(|e| escape_or_io(&display, &e))?;
+            let meta = root
+                .metadata(&name)
+                .map_err(|e| escape_or_io(&display, &e))?;
             if meta.is_dir() {
-                return Err(Diagnostic::error(Kind::Io, "this is a directory, not a dish file")
-                    .in_file(&display)
-                    .with_help("dishes are the `.scm` files directly inside guix-potluck/"));
+                return Err(
+                    Diagnostic::error(Kind::Io, "this is a directory, not a dish file")
+                        .in_file(&display)
+                        .with_help("dishes are the `.scm` files directly inside guix-potluck/"),
+                );
             }
             let f = root.open(&name).map_err(|e| escape_or_io(&display, &e))?;
             read_capped(f.into_std(), &display, max_bytes, meta.is_file())
@@ -136,9 +151,12 @@ fn escape_or_io(file: &str, e: &std::io::Error) -> Diagnostic {
             .with_help("dishes must be regular files inside guix-potluck/; replace the symlink with the file itself");
     }
     if e.raw_os_error() == Some(40) {
-        return Diagnostic::error(Kind::Io, "this symlink loops (too many levels of symbolic links)")
-            .in_file(file)
-            .with_help("remove the symlink loop");
+        return Diagnostic::error(
+            Kind::Io,
+            "this symlink loops (too many levels of symbolic links)",
+        )
+        .in_file(file)
+        .with_help("remove the symlink loop");
     }
     io_diag(file, e)
 }
@@ -151,11 +169,19 @@ fn libc_exdev() -> i32 {
 /// Read at most `max` bytes; larger, binary or non-UTF-8 files are refused
 /// with a diagnostic.  `regular` is whether the path is a regular file
 /// (FIFOs and devices are refused without reading).
-pub fn read_capped(f: std::fs::File, file: &str, max: usize, regular: bool) -> Result<String, Diagnostic> {
+pub fn read_capped(
+    f: std::fs::File,
+    file: &str,
+    max: usize,
+    regular: bool,
+) -> Result<String, Diagnostic> {
     if !regular {
-        return Err(Diagnostic::error(Kind::Io, "this is not a regular file (a device, FIFO or socket)")
-            .in_file(file)
-            .with_help("dishes must be regular text files"));
+        return Err(Diagnostic::error(
+            Kind::Io,
+            "this is not a regular file (a device, FIFO or socket)",
+        )
+        .in_file(file)
+        .with_help("dishes must be regular text files"));
     }
     let mut buf = Vec::new();
     f.take(max as u64 + 1)
@@ -210,13 +236,20 @@ pub fn check_all(
             })
             .collect::<Vec<_>>()
     };
-    match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+    {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
     }
 }
 
-fn check_one(sandbox: &Sandbox, f: DishFile, extra: &(dyn Fn(&Dish, &str) -> Vec<Diagnostic> + Sync)) -> Report {
+fn check_one(
+    sandbox: &Sandbox,
+    f: DishFile,
+    extra: &(dyn Fn(&Dish, &str) -> Vec<Diagnostic> + Sync),
+) -> Report {
     let source = match f.text {
         Ok(t) => t,
         Err(d) => {

@@ -141,7 +141,11 @@ impl Diagnostic {
 
     /// Render like rustc.  `source` is the file's text when there is one.
     pub fn render(&self, source: Option<&str>, color: bool) -> String {
-        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         let level = match self.severity {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
@@ -155,7 +159,9 @@ impl Diagnostic {
                 origin = self.file.clone();
                 // Point at the first line of a multi-line span, as rustc
                 // does for long expressions.
-                let line_end = src[span.start..].find('\n').map_or(src.len(), |i| span.start + i);
+                let line_end = src[span.start..]
+                    .find('\n')
+                    .map_or(src.len(), |i| span.start + i);
                 let end = span.end.min(line_end).max(span.start);
                 let end = if end == span.start && span.start < src.len() {
                     span.start + src[span.start..].chars().next().map_or(0, char::len_utf8)

@@ -99,7 +99,10 @@ impl Checker<'_> {
     fn span(&self, s: wit::Span) -> Result<Span, String> {
         let (start, end) = (s.start as usize, s.end as usize);
         if start > end || end > self.source.len() {
-            return Err(format!("span {start}..{end} outside a {}-byte source", self.source.len()));
+            return Err(format!(
+                "span {start}..{end} outside a {}-byte source",
+                self.source.len()
+            ));
         }
         if !self.source.is_char_boundary(start) || !self.source.is_char_boundary(end) {
             return Err(format!("span {start}..{end} inside a character"));
@@ -154,9 +157,9 @@ pub fn rebuild(nodes: &[wit::DatumNode], budget: &mut usize) -> Result<Datum, St
             wit::DatumNode::Pair((a, b)) => (*a as usize) < i && (*b as usize) < i,
             wit::DatumNode::Vector(items) => items.iter().all(|a| (*a as usize) < i),
             wit::DatumNode::BigInteger(s) => is_integer(s),
-            wit::DatumNode::Rational(s) => s
-                .split_once('/')
-                .is_some_and(|(n, d)| is_integer(n) && !d.starts_with('-') && is_integer(d) && d != "0"),
+            wit::DatumNode::Rational(s) => s.split_once('/').is_some_and(|(n, d)| {
+                is_integer(n) && !d.starts_with('-') && is_integer(d) && d != "0"
+            }),
             _ => true,
         };
         if !ok {
@@ -172,7 +175,13 @@ fn is_integer(s: &str) -> bool {
     !digits.is_empty() && digits.len() <= 400_000 && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn build(nodes: &[wit::DatumNode], i: usize, count: &mut usize, budget: &mut usize, depth: u32) -> Result<Datum, String> {
+fn build(
+    nodes: &[wit::DatumNode],
+    i: usize,
+    count: &mut usize,
+    budget: &mut usize,
+    depth: u32,
+) -> Result<Datum, String> {
     *count += 1;
     if *count > MAX_DATUM_NODES || depth > 10_000 {
         return Err("a datum that expands past the size limit".into());
@@ -242,7 +251,12 @@ fn build(nodes: &[wit::DatumNode], i: usize, count: &mut usize, budget: &mut usi
 }
 
 /// Check and convert a guest's successful result.
-pub fn from_guest(p: wit::Package, file: &str, source: &str, output_bytes: usize) -> Result<Dish, Vec<Diagnostic>> {
+pub fn from_guest(
+    p: wit::Package,
+    file: &str,
+    source: &str,
+    output_bytes: usize,
+) -> Result<Dish, Vec<Diagnostic>> {
     let mut c = Checker {
         source,
         budget: output_bytes,
@@ -303,7 +317,12 @@ fn kind(k: wit::DiagnosticKind) -> Kind {
 
 /// Check and convert a guest's diagnostics: bounded in number and length,
 /// spans clamped to the source, positions recomputed, file name ours.
-pub fn diagnostics_from_guest(diags: Vec<wit::Diagnostic>, file: &str, source: &str, output_bytes: usize) -> Vec<Diagnostic> {
+pub fn diagnostics_from_guest(
+    diags: Vec<wit::Diagnostic>,
+    file: &str,
+    source: &str,
+    output_bytes: usize,
+) -> Vec<Diagnostic> {
     let mut budget = output_bytes;
     let mut out = Vec::new();
     let n = diags.len();
@@ -325,7 +344,11 @@ pub fn diagnostics_from_guest(diags: Vec<wit::Diagnostic>, file: &str, source: &
     }
     if n > out.len() {
         out.push(
-            Diagnostic::error(Kind::Limit, format!("{} more diagnostics were not shown", n - out.len())).in_file(file),
+            Diagnostic::error(
+                Kind::Limit,
+                format!("{} more diagnostics were not shown", n - out.len()),
+            )
+            .in_file(file),
         );
     }
     if out.is_empty() {

@@ -11,7 +11,11 @@ use potluck_wasm::check::{self, Report};
 use potluck_wasm::sandbox::{Cache, Limits, Sandbox};
 
 #[derive(Parser)]
-#[command(name = "potluck-wasm", version, about = "Publish Guix package definitions from any git repo, evaluated in a wasm sandbox")]
+#[command(
+    name = "potluck-wasm",
+    version,
+    about = "Publish Guix package definitions from any git repo, evaluated in a wasm sandbox"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -217,7 +221,11 @@ fn run_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             print_human(&reports, color);
         }
     }
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_human(reports: &[Report], color: bool) {

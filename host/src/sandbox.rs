@@ -183,7 +183,12 @@ struct Limiter {
 }
 
 impl wasmtime::ResourceLimiter for Limiter {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         if desired > self.memory_bytes {
             self.memory_denied = true;
             return Ok(false);
@@ -191,7 +196,12 @@ impl wasmtime::ResourceLimiter for Limiter {
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         Ok(desired <= 100_000)
     }
 }
@@ -267,12 +277,18 @@ pub enum CacheOutcome {
 impl Sandbox {
     /// Build the engine and load the guest.  `concurrency` bounds how many
     /// dishes may be evaluated at the same time (the instance pool's size).
-    pub fn new(limits: Limits, cache: &Cache, concurrency: u32) -> Result<(Sandbox, CacheOutcome), SandboxError> {
+    pub fn new(
+        limits: Limits,
+        cache: &Cache,
+        concurrency: u32,
+    ) -> Result<(Sandbox, CacheOutcome), SandboxError> {
         let engine = Self::make_engine(&limits, concurrency).map_err(SandboxError::Engine)?;
         let (component, outcome) = load_component(&engine, cache)?;
         let mut linker: Linker<State> = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(SandboxError::Link)?;
-        let instance_pre = linker.instantiate_pre(&component).map_err(SandboxError::Link)?;
+        let instance_pre = linker
+            .instantiate_pre(&component)
+            .map_err(SandboxError::Link)?;
         let pre = PotluckGuestPre::new(instance_pre).map_err(SandboxError::Link)?;
         let stop_ticker = Arc::new(AtomicBool::new(false));
         {
@@ -378,10 +394,12 @@ impl Sandbox {
     /// The binding names the guest offers (its `bindings` export).
     pub fn bindings(&self) -> Result<Vec<String>, Diagnostic> {
         let mut store = self.store();
-        let guest = self
-            .pre
-            .instantiate(&mut store)
-            .map_err(|e| Diagnostic::error(Kind::Internal, format!("cannot instantiate the sandbox: {e:#}")))?;
+        let guest = self.pre.instantiate(&mut store).map_err(|e| {
+            Diagnostic::error(
+                Kind::Internal,
+                format!("cannot instantiate the sandbox: {e:#}"),
+            )
+        })?;
         guest
             .potluck_sandbox_dish()
             .call_bindings(&mut store)
@@ -395,7 +413,11 @@ impl Sandbox {
     }
 
     /// Like [`Sandbox::evaluate`], also returning the fuel consumed.
-    pub fn evaluate_measured(&self, file: &str, source: &str) -> (Result<Dish, Vec<Diagnostic>>, u64) {
+    pub fn evaluate_measured(
+        &self,
+        file: &str,
+        source: &str,
+    ) -> (Result<Dish, Vec<Diagnostic>>, u64) {
         if source.len() > self.limits.source_bytes {
             let d = Diagnostic::error(
                 Kind::Limit,
@@ -416,14 +438,20 @@ impl Sandbox {
             max_alloc_bytes: self.limits.alloc_bytes,
             max_expansion: self.limits.expansion,
         };
-        let result = self
-            .pre
-            .instantiate(&mut store)
-            .and_then(|guest| guest.potluck_sandbox_dish().call_evaluate(&mut store, file, source, limits));
+        let result = self.pre.instantiate(&mut store).and_then(|guest| {
+            guest
+                .potluck_sandbox_dish()
+                .call_evaluate(&mut store, file, source, limits)
+        });
         let fuel = self.limits.fuel - store.get_fuel().unwrap_or(0);
         let out = match result {
             Ok(Ok(package)) => dish::from_guest(package, file, source, self.limits.output_bytes),
-            Ok(Err(diags)) => Err(dish::diagnostics_from_guest(diags, file, source, self.limits.output_bytes)),
+            Ok(Err(diags)) => Err(dish::diagnostics_from_guest(
+                diags,
+                file,
+                source,
+                self.limits.output_bytes,
+            )),
             Err(e) => Err(vec![self.trap_diagnostic(&e, &store, file)]),
         };
         (out, fuel)
@@ -434,37 +462,61 @@ impl Sandbox {
         let d = match e.downcast_ref::<Trap>() {
             Some(Trap::OutOfFuel) => Diagnostic::error(
                 Kind::Limit,
-                format!("the dish used all of its {} units of fuel (CPU limit)", l.fuel),
+                format!(
+                    "the dish used all of its {} units of fuel (CPU limit)",
+                    l.fuel
+                ),
             )
-            .with_help("a dish must evaluate quickly; look for a loop or recursion that never ends"),
+            .with_help(
+                "a dish must evaluate quickly; look for a loop or recursion that never ends",
+            ),
             Some(Trap::Interrupt) => Diagnostic::error(
                 Kind::Limit,
                 format!("the dish ran past its {:?} wall-clock deadline", l.deadline),
             )
-            .with_help("a dish must evaluate quickly; look for a loop or recursion that never ends"),
+            .with_help(
+                "a dish must evaluate quickly; look for a loop or recursion that never ends",
+            ),
             Some(Trap::StackOverflow) => Diagnostic::error(
                 Kind::Limit,
-                format!("the interpreter ran out of its {}-byte wasm stack", l.wasm_stack_bytes),
+                format!(
+                    "the interpreter ran out of its {}-byte wasm stack",
+                    l.wasm_stack_bytes
+                ),
             )
             .with_help("use a tail-recursive loop instead of deep recursion"),
             _ if store.data().limiter.memory_denied => Diagnostic::error(
                 Kind::Limit,
-                format!("the dish needed more than the {} MiB memory limit", l.memory_bytes >> 20),
+                format!(
+                    "the dish needed more than the {} MiB memory limit",
+                    l.memory_bytes >> 20
+                ),
             )
             .with_help("a dish should build a package description, not large data structures"),
             Some(Trap::AllocationTooLarge) => Diagnostic::error(
                 Kind::Limit,
-                format!("the dish needed more than the {} MiB memory limit", l.memory_bytes >> 20),
+                format!(
+                    "the dish needed more than the {} MiB memory limit",
+                    l.memory_bytes >> 20
+                ),
             ),
             other => {
-                let panic = String::from_utf8_lossy(&store.data().stderr.contents()).trim().to_string();
+                let panic = String::from_utf8_lossy(&store.data().stderr.contents())
+                    .trim()
+                    .to_string();
                 let what = match other {
                     Some(t) => t.to_string(),
                     None => format!("{e:#}"),
                 };
-                let mut d = Diagnostic::error(Kind::Internal, format!("the sandboxed interpreter failed: {what}"));
+                let mut d = Diagnostic::error(
+                    Kind::Internal,
+                    format!("the sandboxed interpreter failed: {what}"),
+                );
                 if !panic.is_empty() {
-                    d = d.with_note(format!("interpreter output: {}", crate::diagnostic::truncate(&panic, 2000)));
+                    d = d.with_note(format!(
+                        "interpreter output: {}",
+                        crate::diagnostic::truncate(&panic, 2000)
+                    ));
                 }
                 d.with_help("this is a bug in potluck-wasm, not in the dish; please report it with the dish attached")
             }
@@ -473,7 +525,10 @@ impl Sandbox {
     }
 }
 
-fn load_component(engine: &Engine, cache: &Cache) -> Result<(Component, CacheOutcome), SandboxError> {
+fn load_component(
+    engine: &Engine,
+    cache: &Cache,
+) -> Result<(Component, CacheOutcome), SandboxError> {
     let Cache::Dir(dir) = cache else {
         let c = Component::new(engine, GUEST_WASM).map_err(SandboxError::Compile)?;
         return Ok((c, CacheOutcome::Disabled));
@@ -491,7 +546,9 @@ fn load_component(engine: &Engine, cache: &Cache) -> Result<(Component, CacheOut
             return Ok((c, CacheOutcome::Hit));
         }
     }
-    let bytes = engine.precompile_component(GUEST_WASM).map_err(SandboxError::Compile)?;
+    let bytes = engine
+        .precompile_component(GUEST_WASM)
+        .map_err(SandboxError::Compile)?;
     // A cache that cannot be written is not an error: the run goes on.
     let _ = write_private(dir, &path, &bytes);
     // SAFETY: `bytes` was produced just now by this engine.
@@ -501,8 +558,15 @@ fn load_component(engine: &Engine, cache: &Cache) -> Result<(Component, CacheOut
 
 fn write_private(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-    let tmp = dir.join(format!(".tmp-{}-{:?}", std::process::id(), std::thread::current().id()));
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let tmp = dir.join(format!(
+        ".tmp-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
 }

@@ -80,7 +80,13 @@ fn error(_: &mut Interp, args: &[Value]) -> Result<Value> {
         }
         fmt.push_str("~S");
     }
-    Err(Exn::guile("misc-error", "", &fmt, irritants, Value::Bool(false)))
+    Err(Exn::guile(
+        "misc-error",
+        "",
+        &fmt,
+        irritants,
+        Value::Bool(false),
+    ))
 }
 
 fn throw(_: &mut Interp, args: &[Value]) -> Result<Value> {
@@ -123,7 +129,9 @@ fn catch(interp: &mut Interp, args: &[Value]) -> Result<Value> {
     interp.dynamic.push(Dyn::Catch(args[0].clone()));
     if let Some(pre) = args.get(3) {
         arg_proc("catch", 4, pre)?;
-        interp.dynamic.push(Dyn::Handler(args[0].clone(), pre.clone()));
+        interp
+            .dynamic
+            .push(Dyn::Handler(args[0].clone(), pre.clone()));
     }
     let r = interp.apply(&args[1], Vec::new());
     interp.dynamic.truncate(saved);

@@ -149,8 +149,9 @@ pub fn constants() -> Vec<(&'static str, Value)> {
 const COMPLEX_MESSAGE: &str = "complex results are not supported in the potluck sandbox";
 
 fn complex_result(subr: &str) -> Exn {
-    Exn::misc(subr, COMPLEX_MESSAGE)
-        .with_help("the potluck sandbox has real numbers only; check the sign of the argument first")
+    Exn::misc(subr, COMPLEX_MESSAGE).with_help(
+        "the potluck sandbox has real numbers only; check the sign of the argument first",
+    )
 }
 
 fn overflow(subr: &str) -> Exn {
@@ -286,7 +287,11 @@ fn ratio_to_f64(n: &BigInt, d: &BigInt) -> f64 {
     // n/d lies in [2^(nb-db-1), 2^(nb-db+1)).
     let mut e = (nb - db - 53).max(-1074);
     if e > 1100 {
-        return if neg { f64::NEG_INFINITY } else { f64::INFINITY };
+        return if neg {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
     }
     let (mut q, r, divisor) = if e >= 0 {
         let dd = &d << (e as usize);
@@ -612,7 +617,9 @@ fn p_lt(_: &mut Interp, args: &[Value]) -> Result<Value> {
 }
 
 fn p_le(_: &mut Interp, args: &[Value]) -> Result<Value> {
-    chain("<=", args, |o| matches!(o, Some(Ordering::Less | Ordering::Equal)))
+    chain("<=", args, |o| {
+        matches!(o, Some(Ordering::Less | Ordering::Equal))
+    })
 }
 
 fn p_num_eq(_: &mut Interp, args: &[Value]) -> Result<Value> {
@@ -624,7 +631,9 @@ fn p_gt(_: &mut Interp, args: &[Value]) -> Result<Value> {
 }
 
 fn p_ge(_: &mut Interp, args: &[Value]) -> Result<Value> {
-    chain(">=", args, |o| matches!(o, Some(Ordering::Greater | Ordering::Equal)))
+    chain(">=", args, |o| {
+        matches!(o, Some(Ordering::Greater | Ordering::Equal))
+    })
 }
 
 fn extremum(subr: &str, args: &[Value], want_max: bool) -> Result<Value> {
@@ -882,7 +891,11 @@ enum DivPart {
 fn adjust_floor_i128(kind: DivKind, x: i128, y: i128) -> (i128, i128) {
     let (q0, r0) = (x.div_euclid(y), x.rem_euclid(y));
     // rem_euclid is non-negative; floor division wants the sign of y.
-    let (q0, r0) = if r0 != 0 && y < 0 { (q0 - 1, r0 + y) } else { (q0, r0) };
+    let (q0, r0) = if r0 != 0 && y < 0 {
+        (q0 - 1, r0 + y)
+    } else {
+        (q0, r0)
+    };
     let bump = match kind {
         DivKind::Floor => return (q0, r0),
         DivKind::Truncate => return (x / y, x % y),
@@ -1073,11 +1086,23 @@ fn integer_division(
 }
 
 fn p_quotient(interp: &mut Interp, args: &[Value]) -> Result<Value> {
-    integer_division(interp, "quotient", DivKind::Truncate, DivPart::Quotient, args)
+    integer_division(
+        interp,
+        "quotient",
+        DivKind::Truncate,
+        DivPart::Quotient,
+        args,
+    )
 }
 
 fn p_remainder(interp: &mut Interp, args: &[Value]) -> Result<Value> {
-    integer_division(interp, "remainder", DivKind::Truncate, DivPart::Remainder, args)
+    integer_division(
+        interp,
+        "remainder",
+        DivKind::Truncate,
+        DivPart::Remainder,
+        args,
+    )
 }
 
 fn p_modulo(interp: &mut Interp, args: &[Value]) -> Result<Value> {
@@ -1235,7 +1260,12 @@ fn integer_expt(interp: &mut Interp, n: &Value, k: &BigInt) -> Result<Value> {
 
 fn p_integer_expt(interp: &mut Interp, args: &[Value]) -> Result<Value> {
     if !is_exact_integer(&args[1]) {
-        return Err(Exn::wrong_type("integer-expt", 2, "exact integer", &args[1]));
+        return Err(Exn::wrong_type(
+            "integer-expt",
+            2,
+            "exact integer",
+            &args[1],
+        ));
     }
     let k = to_exact_integer(&args[1]);
     integer_expt(interp, &args[0], &k)
@@ -1282,11 +1312,7 @@ fn p_modulo_expt(interp: &mut Interp, args: &[Value]) -> Result<Value> {
     // Each step of the exponentiation multiplies and reduces numbers of
     // the modulus's size.
     let limbs = mb / 64 + 1;
-    interp.tick_n(
-        k.bits()
-            .saturating_mul(limbs.saturating_mul(limbs))
-            / 64,
-    )?;
+    interp.tick_n(k.bits().saturating_mul(limbs.saturating_mul(limbs)) / 64)?;
     let (base, exp) = if k.is_negative() {
         match mod_inverse(&n, &m.abs()) {
             Some(inv) => (inv, -k),
@@ -1684,7 +1710,9 @@ fn p_rationalize(interp: &mut Interp, args: &[Value]) -> Result<Value> {
         let xe = f64_to_exact("inexact->exact", xf)?;
         let ee = f64_to_exact("inexact->exact", ef)?;
         let r = exact_rationalize(interp, &xe, &ee)?;
-        return Ok(Value::Real(to_f64(&Num::from_value(&r).unwrap_or(Num::Int(0)))));
+        return Ok(Value::Real(to_f64(
+            &Num::from_value(&r).unwrap_or(Num::Int(0)),
+        )));
     }
     exact_rationalize(interp, &x, &eps)
 }
@@ -1694,7 +1722,10 @@ fn p_rationalize(interp: &mut Interp, args: &[Value]) -> Result<Value> {
 fn exact_rationalize(interp: &mut Interp, x: &Num, eps: &Num) -> Result<Value> {
     let x = x.to_rat().unwrap_or_default();
     let eps = eps.to_rat().unwrap_or_default().abs();
-    guard_bits(interp, x.numer().bits() + x.denom().bits() + eps.numer().bits() + eps.denom().bits() + 2)?;
+    guard_bits(
+        interp,
+        x.numer().bits() + x.denom().bits() + eps.numer().bits() + eps.denom().bits() + 2,
+    )?;
     let negative = x.is_negative();
     let x = x.abs();
     let lo = &x - &eps;
@@ -1703,7 +1734,11 @@ fn exact_rationalize(interp: &mut Interp, x: &Num, eps: &Num) -> Result<Value> {
         return Ok(Value::Int(0));
     }
     // Convergents: n2/d2 and n1/d1 are the last two.
-    let mut n1 = if negative { BigInt::from(-1) } else { BigInt::one() };
+    let mut n1 = if negative {
+        BigInt::from(-1)
+    } else {
+        BigInt::one()
+    };
     let mut d1 = BigInt::zero();
     let mut n2 = BigInt::zero();
     let mut d2 = BigInt::one();
@@ -1769,7 +1804,95 @@ fn p_string_to_number(interp: &mut Interp, args: &[Value]) -> Result<Value> {
     if radix > 36 {
         return Ok(parse_big_radix(text, radix).unwrap_or(Value::Bool(false)));
     }
+    if let Some(v) = parse_exact_decimal(interp, text, radix)? {
+        return Ok(v);
+    }
     Ok(num::parse_number(text, radix).unwrap_or(Value::Bool(false)))
+}
+
+/// `#e` with a decimal (`#e1.1`, `#e1e300`) is the exact value of the
+/// decimal as written, not of the nearest flonum: `11/10`.  `None` when
+/// `text` is not such a literal.
+pub fn parse_exact_decimal(interp: &mut Interp, text: &str, radix: u32) -> Result<Option<Value>> {
+    let mut radix = radix;
+    let mut exact = false;
+    let mut body = text;
+    while body.len() > 2 && body.as_bytes()[0] == b'#' {
+        match body.as_bytes()[1].to_ascii_lowercase() {
+            b'e' => exact = true,
+            b'i' => return Ok(None),
+            b'x' => radix = 16,
+            b'b' => radix = 2,
+            b'o' => radix = 8,
+            b'd' => radix = 10,
+            _ => return Ok(None),
+        }
+        body = &body[2..];
+    }
+    if !exact || radix != 10 || !body.contains(['.', 'e', 'E']) {
+        return Ok(None);
+    }
+    let b = body.as_bytes();
+    let mut i = 0;
+    let negative = matches!(b.first(), Some(b'-'));
+    if matches!(b.first(), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    let mut digits = String::new();
+    let mut frac_digits: i64 = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        digits.push(b[i] as char);
+        i += 1;
+    }
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            digits.push(b[i] as char);
+            frac_digits += 1;
+            i += 1;
+        }
+    }
+    if digits.is_empty() {
+        return Ok(None);
+    }
+    let mut exponent: i64 = 0;
+    if i < b.len() && matches!(b[i], b'e' | b'E') {
+        i += 1;
+        let exp_negative = matches!(b.get(i), Some(b'-'));
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            exponent = exponent
+                .saturating_mul(10)
+                .saturating_add(i64::from(b[i] - b'0'));
+            i += 1;
+        }
+        if i == start {
+            return Ok(None);
+        }
+        if exp_negative {
+            exponent = -exponent;
+        }
+    }
+    if i != b.len() {
+        return Ok(None);
+    }
+    let scale = exponent.saturating_sub(frac_digits);
+    // 10^|scale| has about 3.33 bits per digit.
+    guard_bits(
+        interp,
+        (digits.len() as u64 + scale.unsigned_abs()).saturating_mul(4),
+    )?;
+    let mantissa = BigInt::parse_bytes(digits.as_bytes(), 10).unwrap_or_default();
+    let power = Pow::pow(BigInt::from(10), scale.unsigned_abs());
+    let value = if scale >= 0 {
+        BigRational::from_integer(mantissa * power)
+    } else {
+        BigRational::new(mantissa, power)
+    };
+    Ok(Some(rat_to_value(if negative { -value } else { value })))
 }
 
 /// `string->number` with a radix above 36: digits are still 0-9 and a-z,
@@ -1780,7 +1903,12 @@ fn parse_big_radix(text: &str, radix: u32) -> Option<Value> {
             .as_bytes()
             .chunks(2)
             .take_while(|c| c.first() == Some(&b'#'))
-            .any(|c| matches!(c.get(1), Some(b'x' | b'X' | b'b' | b'B' | b'o' | b'O' | b'd' | b'D')));
+            .any(|c| {
+                matches!(
+                    c.get(1),
+                    Some(b'x' | b'X' | b'b' | b'B' | b'o' | b'O' | b'd' | b'D')
+                )
+            });
         return if has_radix_prefix {
             num::parse_number(text, 10)
         } else {
@@ -1871,9 +1999,9 @@ pub fn flonum_to_string(f: f64, radix: u32) -> String {
             s = BigInt::from(4);
         }
     }
-    // high_ok: the upper bound may be reached (even mantissa).
+    // Whether a scaled bound reaches s: with an even mantissa the
+    // interval's ends round to it, so equality counts.
     let reaches = |a: &BigInt, b: &BigInt| -> bool {
-        // Guile: mpz_cmp (a, b) >= f_is_odd
         if is_even {
             a >= b
         } else {
@@ -1904,9 +2032,7 @@ pub fn flonum_to_string(f: f64, radix: u32) -> String {
             k = 1;
         } else {
             out.extend_from_slice(b"0.");
-            for _ in k..0 {
-                out.push(b'0');
-            }
+            out.extend(std::iter::repeat_n(b'0', k.unsigned_abs() as usize));
         }
     }
     loop {
@@ -1924,7 +2050,13 @@ pub fn flonum_to_string(f: f64, radix: u32) -> String {
         if end1 || end2 {
             let twice_r = &r << 1usize;
             if !end2 {
-            } else if !end1 || (if d & 1 == 1 { twice_r >= s } else { twice_r > s }) {
+            } else if !end1
+                || (if d & 1 == 1 {
+                    twice_r >= s
+                } else {
+                    twice_r > s
+                })
+            {
                 d += 1;
             }
             out.push(DIGITS[d.min(35)]);
@@ -1947,9 +2079,7 @@ pub fn flonum_to_string(f: f64, radix: u32) -> String {
             out.insert(at, b'.');
             show_exp = true;
         } else {
-            for _ in 0..k {
-                out.push(b'0');
-            }
+            out.extend(std::iter::repeat_n(b'0', k as usize));
             out.push(b'.');
             k = 0;
         }
@@ -2151,8 +2281,14 @@ mod tests {
         (r##"(+ 1 2.5)"##, r##"3.5"##),
         (r##"(+ 1/3 0.5)"##, r##"0.8333333333333333"##),
         (r##"(+ 9223372036854775807 1)"##, r##"9223372036854775808"##),
-        (r##"(+ -9223372036854775808 -1)"##, r##"-9223372036854775809"##),
-        (r##"(+ most-positive-fixnum 1)"##, r##"2305843009213693952"##),
+        (
+            r##"(+ -9223372036854775808 -1)"##,
+            r##"-9223372036854775809"##,
+        ),
+        (
+            r##"(+ most-positive-fixnum 1)"##,
+            r##"2305843009213693952"##,
+        ),
         (r##"(+ (expt 2 100) (- (expt 2 100)))"##, r##"0"##),
         (r##"(- 5)"##, r##"-5"##),
         (r##"(- 0.0)"##, r##"-0.0"##),
@@ -2169,8 +2305,14 @@ mod tests {
         (r##"(* 1.5 2)"##, r##"3.0"##),
         (r##"(* 0 1.5)"##, r##"0.0"##),
         (r##"(* 0 +inf.0)"##, r##"+nan.0"##),
-        (r##"(* 4294967296 4294967296)"##, r##"18446744073709551616"##),
-        (r##"(* 99999999999 99999999999 99999999999)"##, r##"999999999970000000000299999999999"##),
+        (
+            r##"(* 4294967296 4294967296)"##,
+            r##"18446744073709551616"##,
+        ),
+        (
+            r##"(* 99999999999 99999999999 99999999999)"##,
+            r##"999999999970000000000299999999999"##,
+        ),
         (r##"(* 1 'a)"##, r##"a"##),
         (r##"(* 'a 1)"##, r##"a"##),
         (r##"(/ 2)"##, r##"1/2"##),
@@ -2215,8 +2357,14 @@ mod tests {
         (r##"(< (expt 2 100) +inf.0)"##, r##"#t"##),
         (r##"(> (expt 10 400) 1e308)"##, r##"#t"##),
         (r##"(< -inf.0 (- (expt 10 400)))"##, r##"#t"##),
-        (r##"(= (expt 2 53) (+ (exact->inexact (expt 2 53)) 0))"##, r##"#t"##),
-        (r##"(= (+ (expt 2 53) 1) (exact->inexact (+ (expt 2 53) 1)))"##, r##"#f"##),
+        (
+            r##"(= (expt 2 53) (+ (exact->inexact (expt 2 53)) 0))"##,
+            r##"#t"##,
+        ),
+        (
+            r##"(= (+ (expt 2 53) 1) (exact->inexact (+ (expt 2 53) 1)))"##,
+            r##"#f"##,
+        ),
         (r##"(max 1 2.0)"##, r##"2.0"##),
         (r##"(max 1/2 0.25)"##, r##"0.5"##),
         (r##"(min 1 2.0)"##, r##"1.0"##),
@@ -2236,8 +2384,14 @@ mod tests {
         (r##"(abs -5/3)"##, r##"5/3"##),
         (r##"(abs -0.0)"##, r##"0.0"##),
         (r##"(abs -7)"##, r##"7"##),
-        (r##"(abs most-negative-fixnum)"##, r##"2305843009213693952"##),
-        (r##"(abs -9223372036854775808)"##, r##"9223372036854775808"##),
+        (
+            r##"(abs most-negative-fixnum)"##,
+            r##"2305843009213693952"##,
+        ),
+        (
+            r##"(abs -9223372036854775808)"##,
+            r##"9223372036854775808"##,
+        ),
         (r##"(abs -2.5)"##, r##"2.5"##),
         (r##"(magnitude -5)"##, r##"5"##),
         (r##"(magnitude -1/2)"##, r##"1/2"##),
@@ -2253,7 +2407,10 @@ mod tests {
         (r##"(modulo 7 2.0)"##, r##"1.0"##),
         (r##"(modulo (- (expt 10 30)) 7)"##, r##"6"##),
         (r##"(remainder (- (expt 10 30)) 7)"##, r##"-1"##),
-        (r##"(quotient (expt 10 30) -7)"##, r##"-142857142857142857142857142857"##),
+        (
+            r##"(quotient (expt 10 30) -7)"##,
+            r##"-142857142857142857142857142857"##,
+        ),
         (r##"(modulo 13 4)"##, r##"1"##),
         (r##"(modulo -13 4)"##, r##"3"##),
         (r##"(floor/ -7 2)"##, r##"-4 1"##),
@@ -2295,7 +2452,10 @@ mod tests {
         (r##"(floor/ -123.2 -63.5)"##, r##"1.0 -59.7"##),
         (r##"(ceiling/ -123.2 -63.5)"##, r##"2.0 3.799999999999997"##),
         (r##"(round/ -123.2 -63.5)"##, r##"2.0 3.799999999999997"##),
-        (r##"(centered/ -123.2 -63.5)"##, r##"2.0 3.799999999999997"##),
+        (
+            r##"(centered/ -123.2 -63.5)"##,
+            r##"2.0 3.799999999999997"##,
+        ),
         (r##"(floor/ 7/2 1/3)"##, r##"10 1/6"##),
         (r##"(floor/ 16/3 -10/7)"##, r##"-4 -8/21"##),
         (r##"(ceiling/ 16/3 -10/7)"##, r##"-3 22/21"##),
@@ -2308,14 +2468,35 @@ mod tests {
         (r##"(centered/ 5/2 1)"##, r##"3 -1/2"##),
         (r##"(centered/ 7/2 -1)"##, r##"-4 -1/2"##),
         (r##"(euclidean/ -7/2 -1)"##, r##"4 1/2"##),
-        (r##"(floor/ (expt 10 30) 7)"##, r##"142857142857142857142857142857 1"##),
-        (r##"(floor/ (- (expt 10 30)) 7)"##, r##"-142857142857142857142857142858 6"##),
-        (r##"(round/ (expt 10 30) 7)"##, r##"142857142857142857142857142857 1"##),
-        (r##"(centered/ (expt 10 30) 7)"##, r##"142857142857142857142857142857 1"##),
-        (r##"(ceiling/ (expt 10 30) (- (expt 10 29) 3))"##, r##"11 -99999999999999999999999999967"##),
+        (
+            r##"(floor/ (expt 10 30) 7)"##,
+            r##"142857142857142857142857142857 1"##,
+        ),
+        (
+            r##"(floor/ (- (expt 10 30)) 7)"##,
+            r##"-142857142857142857142857142858 6"##,
+        ),
+        (
+            r##"(round/ (expt 10 30) 7)"##,
+            r##"142857142857142857142857142857 1"##,
+        ),
+        (
+            r##"(centered/ (expt 10 30) 7)"##,
+            r##"142857142857142857142857142857 1"##,
+        ),
+        (
+            r##"(ceiling/ (expt 10 30) (- (expt 10 29) 3))"##,
+            r##"11 -99999999999999999999999999967"##,
+        ),
         (r##"(floor/ 7 -2.0)"##, r##"-4.0 -1.0"##),
-        (r##"(floor/ -9223372036854775808 -1)"##, r##"9223372036854775808 0"##),
-        (r##"(truncate/ -9223372036854775808 -1)"##, r##"9223372036854775808 0"##),
+        (
+            r##"(floor/ -9223372036854775808 -1)"##,
+            r##"9223372036854775808 0"##,
+        ),
+        (
+            r##"(truncate/ -9223372036854775808 -1)"##,
+            r##"9223372036854775808 0"##,
+        ),
         (r##"(floor-quotient 123 -10)"##, r##"-13"##),
         (r##"(floor-remainder 123 -10)"##, r##"-7"##),
         (r##"(floor-quotient -123.2 -63.5)"##, r##"1.0"##),
@@ -2362,7 +2543,10 @@ mod tests {
         (r##"(gcd 0 5)"##, r##"5"##),
         (r##"(gcd 4 6 8)"##, r##"2"##),
         (r##"(gcd -4)"##, r##"4"##),
-        (r##"(gcd (expt 2 100) (expt 6 50))"##, r##"1125899906842624"##),
+        (
+            r##"(gcd (expt 2 100) (expt 6 50))"##,
+            r##"1125899906842624"##,
+        ),
         (r##"(lcm)"##, r##"1"##),
         (r##"(lcm 4 6)"##, r##"12"##),
         (r##"(lcm -4 6)"##, r##"12"##),
@@ -2418,12 +2602,18 @@ mod tests {
         (r##"(modulo-expt -2 3 5)"##, r##"2"##),
         (r##"(modulo-expt 2 3 -5)"##, r##"-2"##),
         (r##"(modulo-expt 2 3 5)"##, r##"3"##),
-        (r##"(modulo-expt 3 (expt 10 20) 1000000007)"##, r##"139421235"##),
+        (
+            r##"(modulo-expt 3 (expt 10 20) 1000000007)"##,
+            r##"139421235"##,
+        ),
         (r##"(modulo-expt 7 0 1)"##, r##"0"##),
         (r##"(exact-integer-sqrt 17)"##, r##"4 1"##),
         (r##"(exact-integer-sqrt 0)"##, r##"0 0"##),
         (r##"(exact-integer-sqrt 16)"##, r##"4 0"##),
-        (r##"(exact-integer-sqrt (expt 10 41))"##, r##"316227766016837933199 562477137586013626399"##),
+        (
+            r##"(exact-integer-sqrt (expt 10 41))"##,
+            r##"316227766016837933199 562477137586013626399"##,
+        ),
         (r##"(sqrt 16)"##, r##"4"##),
         (r##"(sqrt 1/4)"##, r##"1/2"##),
         (r##"(sqrt 2)"##, r##"1.4142135623730951"##),
@@ -2434,7 +2624,10 @@ mod tests {
         (r##"(sqrt 0)"##, r##"0"##),
         (r##"(sqrt -0.0)"##, r##"-0.0"##),
         (r##"(sqrt (expt 10 401))"##, r##"3.1622776601683794e200"##),
-        (r##"(sqrt (/ (expt 10 400) 3))"##, r##"5.773502691896257e199"##),
+        (
+            r##"(sqrt (/ (expt 10 400) 3))"##,
+            r##"5.773502691896257e199"##,
+        ),
         (r##"(sqrt 2/9)"##, r##"0.4714045207910317"##),
         (r##"(sqrt 1/2)"##, r##"0.7071067811865476"##),
         (r##"(sqrt +inf.0)"##, r##"+inf.0"##),
@@ -2493,12 +2686,18 @@ mod tests {
         (r##"(sin 1/2)"##, r##"0.479425538604203"##),
         (r##"(cos (expt 10 30))"##, r##"-0.9999564608959665"##),
         (r##"(exact->inexact 1/3)"##, r##"0.3333333333333333"##),
-        (r##"(exact->inexact 12345678901234567890123)"##, r##"1.2345678901234568e22"##),
+        (
+            r##"(exact->inexact 12345678901234567890123)"##,
+            r##"1.2345678901234568e22"##,
+        ),
         (r##"(exact->inexact (expt 10 400))"##, r##"+inf.0"##),
         (r##"(exact->inexact (- (expt 10 400)))"##, r##"-inf.0"##),
         (r##"(exact->inexact 5)"##, r##"5.0"##),
         (r##"(exact->inexact 2.0)"##, r##"2.0"##),
-        (r##"(exact->inexact (/ (+ (expt 10 400) 1) (* 3 (expt 10 400))))"##, r##"0.3333333333333333"##),
+        (
+            r##"(exact->inexact (/ (+ (expt 10 400) 1) (* 3 (expt 10 400))))"##,
+            r##"0.3333333333333333"##,
+        ),
         (r##"(exact->inexact (/ 1 (expt 10 400)))"##, r##"0.0"##),
         (r##"(numerator 6/4)"##, r##"3"##),
         (r##"(denominator 6/4)"##, r##"2"##),
@@ -2533,19 +2732,34 @@ mod tests {
         (r##"(number->string 1/3 16)"##, r##""1/3""##),
         (r##"(number->string 123 10)"##, r##""123""##),
         (r##"(number->string 0.1)"##, r##""0.1""##),
-        (r##"(number->string (expt 2 100) 16)"##, r##""10000000000000000000000000""##),
+        (
+            r##"(number->string (expt 2 100) 16)"##,
+            r##""10000000000000000000000000""##,
+        ),
         (r##"(number->string 255.5 16)"##, r##""ff.8""##),
         (r##"(number->string -0.0 16)"##, r##""-0.0""##),
         (r##"(number->string +inf.0 16)"##, r##""+inf.0""##),
         (r##"(number->string +nan.0)"##, r##""+nan.0""##),
-        (r##"(number->string 1e300 2)"##, r##""1.01111110010000111100100010000000000001110101100111e1111100100""##),
-        (r##"(number->string 1e-10 16)"##, r##""6.df37f675ef6ece-9""##),
+        (
+            r##"(number->string 1e300 2)"##,
+            r##""1.01111110010000111100100010000000000001110101100111e1111100100""##,
+        ),
+        (
+            r##"(number->string 1e-10 16)"##,
+            r##""6.df37f675ef6ece-9""##,
+        ),
         (r##"(number->string 35 36)"##, r##""z""##),
         (r##"(number->string 1000.0)"##, r##""1000.0""##),
         (r##"(number->string 1e21 16)"##, r##""3.635c9adc5deae11""##),
         (r##"(number->string 0.0001)"##, r##""1.0e-4""##),
-        (r##"(number->string 3.14159 8)"##, r##""3.11037476006703156""##),
-        (r##"(number->string (string->number "1e3"))"##, r##""1000.0""##),
+        (
+            r##"(number->string 3.14159 8)"##,
+            r##""3.11037476006703156""##,
+        ),
+        (
+            r##"(number->string (string->number "1e3"))"##,
+            r##""1000.0""##,
+        ),
         (r##"(string->number "ff" 16)"##, r##"255"##),
         (r##"(string->number "#xff" 10)"##, r##"255"##),
         (r##"(string->number "abc")"##, r##"#f"##),
@@ -2563,7 +2777,10 @@ mod tests {
         (r##"(string->number "10" 3)"##, r##"3"##),
         (r##"(string->number "-12" 8)"##, r##"-10"##),
         (r##"(string->number "101" 2)"##, r##"5"##),
-        (r##"(string->number "123456789012345678901234567890")"##, r##"123456789012345678901234567890"##),
+        (
+            r##"(string->number "123456789012345678901234567890")"##,
+            r##"123456789012345678901234567890"##,
+        ),
         (r##"(string->number "-1/3")"##, r##"-1/3"##),
         (r##"(string->number "+inf.0")"##, r##"+inf.0"##),
         (r##"(string->number "-inf.0")"##, r##"-inf.0"##),
@@ -2593,7 +2810,10 @@ mod tests {
         (r##"(ash 5 -100)"##, r##"0"##),
         (r##"(ash -1 -10000000000000000000000)"##, r##"-1"##),
         (r##"(ash 1 -10000000000000000000000)"##, r##"0"##),
-        (r##"(ash -9223372036854775808 1)"##, r##"-18446744073709551616"##),
+        (
+            r##"(ash -9223372036854775808 1)"##,
+            r##"-18446744073709551616"##,
+        ),
         (r##"(round-ash 10 -1)"##, r##"5"##),
         (r##"(round-ash 10 -2)"##, r##"2"##),
         (r##"(round-ash 11 -2)"##, r##"3"##),
@@ -2604,8 +2824,14 @@ mod tests {
         (r##"(round-ash -5 -1)"##, r##"-2"##),
         (r##"(round-ash 1 3)"##, r##"8"##),
         (r##"(round-ash 5 -100)"##, r##"0"##),
-        (r##"(round-ash (+ (expt 2 100) (expt 2 99)) -100)"##, r##"2"##),
-        (r##"(round-ash (+ (expt 2 101) (expt 2 100)) -101)"##, r##"2"##),
+        (
+            r##"(round-ash (+ (expt 2 100) (expt 2 99)) -100)"##,
+            r##"2"##,
+        ),
+        (
+            r##"(round-ash (+ (expt 2 101) (expt 2 100)) -101)"##,
+            r##"2"##,
+        ),
         (r##"(logand)"##, r##"-1"##),
         (r##"(logand 7)"##, r##"7"##),
         (r##"(logand 7 3 1)"##, r##"1"##),
@@ -2617,16 +2843,25 @@ mod tests {
         (r##"(logior 7)"##, r##"7"##),
         (r##"(logior 0 1 3)"##, r##"3"##),
         (r##"(logior -8 3)"##, r##"-5"##),
-        (r##"(logior (expt 2 100) 1)"##, r##"1267650600228229401496703205377"##),
+        (
+            r##"(logior (expt 2 100) 1)"##,
+            r##"1267650600228229401496703205377"##,
+        ),
         (r##"(logxor)"##, r##"0"##),
         (r##"(logxor 7)"##, r##"7"##),
         (r##"(logxor 0 1 3)"##, r##"2"##),
         (r##"(logxor 0 1 3 3)"##, r##"1"##),
-        (r##"(logxor -1 (expt 2 80))"##, r##"-1208925819614629174706177"##),
+        (
+            r##"(logxor -1 (expt 2 80))"##,
+            r##"-1208925819614629174706177"##,
+        ),
         (r##"(lognot 0)"##, r##"-1"##),
         (r##"(lognot -1)"##, r##"0"##),
         (r##"(lognot 128)"##, r##"-129"##),
-        (r##"(lognot (expt 2 100))"##, r##"-1267650600228229401496703205377"##),
+        (
+            r##"(lognot (expt 2 100))"##,
+            r##"-1267650600228229401496703205377"##,
+        ),
         (r##"(logtest 4 11)"##, r##"#f"##),
         (r##"(logtest 4 7)"##, r##"#t"##),
         (r##"(logtest -1 -1)"##, r##"#t"##),
@@ -2708,9 +2943,255 @@ mod tests {
         (r##"(make-polar 0 0)"##, r##"0"##),
         (r##"most-positive-fixnum"##, r##"2305843009213693951"##),
         (r##"most-negative-fixnum"##, r##"-2305843009213693952"##),
-        (r##"(+ most-positive-fixnum 1)"##, r##"2305843009213693952"##),
+        (
+            r##"(+ most-positive-fixnum 1)"##,
+            r##"2305843009213693952"##,
+        ),
         (r##"(exact->inexact 2/3)"##, r##"0.6666666666666666"##),
         (r##"(exact->inexact -1/7)"##, r##"-0.14285714285714285"##),
+        (r##"(sin 1/3)"##, r##"0.3271946967961522"##),
+        (r##"(cos 2/3)"##, r##"0.785887260776948"##),
+        (r##"(tan (expt 10 20))"##, r##"-0.8446024630198843"##),
+        (r##"(atan 1/3 2/3)"##, r##"0.4636476090008061"##),
+        (r##"(exp 1/3)"##, r##"1.3956124250860895"##),
+        (r##"(exp (expt 10 20))"##, r##"+inf.0"##),
+        (r##"(exp (- (expt 10 20)))"##, r##"0.0"##),
+        (r##"(log (expt 2 62))"##, r##"42.975125194716604"##),
+        (r##"(log (- (expt 2 61) 1))"##, r##"42.281978014156664"##),
+        (r##"(log (+ (expt 2 62) 12345))"##, r##"42.97512519471661"##),
+        (
+            r##"(log 12345678901234567890123456789)"##,
+            r##"64.68310362614893"##,
+        ),
+        (
+            r##"(log10 12345678901234567890123456789)"##,
+            r##"28.0915149772127"##,
+        ),
+        (r##"(log10 (expt 2 62))"##, r##"18.66385973116683"##),
+        (
+            r##"(log 1/12345678901234567890123456789)"##,
+            r##"-64.68310362614893"##,
+        ),
+        (
+            r##"(log 12345678901234567890/12345678901234567891)"##,
+            r##"-8.100000072900001e-20"##,
+        ),
+        (r##"(log10 3/7)"##, r##"-0.3679767852945944"##),
+        (r##"(sqrt (expt 2 62))"##, r##"2147483648"##),
+        (r##"(sqrt (+ 1 (expt 2 62)))"##, r##"2147483648.0"##),
+        (r##"(sqrt (+ 1 (expt 2 64)))"##, r##"4294967296.0"##),
+        (
+            r##"(sqrt 12345678901234567890123456789)"##,
+            r##"111111110611111.11"##,
+        ),
+        (r##"(sqrt 1/3)"##, r##"0.5773502691896257"##),
+        (
+            r##"(sqrt 2/12345678901234567890123456789)"##,
+            r##"1.2727922118633505e-14"##,
+        ),
+        (
+            r##"(sqrt (/ 1 (expt 10 400)))"##,
+            r##"1/100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"##,
+        ),
+        (
+            r##"(sqrt (/ 3 (expt 10 401)))"##,
+            r##"5.477225575051661e-201"##,
+        ),
+        (r##"(expt 1.1 1000)"##, r##"2.469932918005993e41"##),
+        (r##"(expt 1.0000001 12345)"##, r##"1.0012352622476344"##),
+        (r##"(expt 1.1 -77)"##, r##"6.497753664165421e-4"##),
+        (r##"(expt 3.0 2.5)"##, r##"15.588457268119896"##),
+        (r##"(expt 2 1/3)"##, r##"1.2599210498948732"##),
+        (r##"(expt 1/2 0.5)"##, r##"0.7071067811865476"##),
+        (r##"(expt 10 -20)"##, r##"1/100000000000000000000"##),
+        (r##"(expt 2.0 100)"##, r##"1.2676506002282294e30"##),
+        (r##"(expt 7 -1.0)"##, r##"0.14285714285714285"##),
+        (
+            r##"(number->string 3.14159 3)"##,
+            r##""10.0102110122202012020010001000221""##,
+        ),
+        (r##"(number->string 1/3 2)"##, r##""1/11""##),
+        (
+            r##"(number->string 123.456 7)"##,
+            r##""234.312256641535441""##,
+        ),
+        (r##"(number->string 1e100 36)"##, r##""2.hqbczu2ow5e1s""##),
+        (r##"(number->string 1e-100 36)"##, r##""e.fyckx6cd9re-1t""##),
+        (r##"(number->string 0.5 36)"##, r##""0.i""##),
+        (
+            r##"(number->string 6.02e23 16)"##,
+            r##""7.f7a7c42a34d84e13""##,
+        ),
+        (
+            r##"(number->string -1.5e-7 2)"##,
+            r##""-1.010000100001111101011111010000001101100000110111011e-10111""##,
+        ),
+        (
+            r##"(number->string (expt 2 70) 8)"##,
+            r##""200000000000000000000000""##,
+        ),
+        (
+            r##"(number->string -1234567890123456789012 36)"##,
+            r##""-78jo1siaf4qnmc""##,
+        ),
+        (
+            r##"(number->string 123456789.123)"##,
+            r##""123456789.123""##,
+        ),
+        (r##"(number->string 1e22)"##, r##""1.0e22""##),
+        (r##"(number->string 1.2345e-5)"##, r##""1.2345e-5""##),
+        (r##"(rationalize 0.333 1/1000)"##, r##"0.3333333333333333"##),
+        (
+            r##"(rationalize (/ 314159265 100000000) 1/10000000)"##,
+            r##"75238/23949"##,
+        ),
+        (r##"(rationalize 1/7 1/1000000)"##, r##"1/7"##),
+        (r##"(rationalize 355/113 0)"##, r##"355/113"##),
+        (r##"(rationalize -355/113 1/100)"##, r##"-22/7"##),
+        (r##"(round 0.5)"##, r##"0.0"##),
+        (r##"(round 1.5)"##, r##"2.0"##),
+        (r##"(round -1.5)"##, r##"-2.0"##),
+        (r##"(round 2.5000000001)"##, r##"3.0"##),
+        (r##"(truncate -0.5)"##, r##"-0.0"##),
+        (r##"(floor -0.5)"##, r##"-1.0"##),
+        (r##"(ceiling -0.5)"##, r##"-0.0"##),
+        (r##"(floor 0.0)"##, r##"0.0"##),
+        (r##"(abs -1/2)"##, r##"1/2"##),
+        (r##"(max 1 2 +nan.0)"##, r##"+nan.0"##),
+        (r##"(min -inf.0 +nan.0)"##, r##"+nan.0"##),
+        (r##"(floor/ -0.0 2)"##, r##"-0.0 0.0"##),
+        (r##"(modulo -0.0 2)"##, r##"0.0"##),
+        (r##"(remainder -0.0 2)"##, r##"0.0"##),
+        (
+            r##"(exact->inexact (/ (expt 2 1100) (+ 1 (expt 2 1100))))"##,
+            r##"1.0"##,
+        ),
+        (r##"(exact->inexact (/ 1 (expt 2 1074)))"##, r##"5.0e-324"##),
+        (r##"(exact->inexact (/ 1 (expt 2 1075)))"##, r##"0.0"##),
+        (r##"(exact->inexact (/ 3 (expt 2 1076)))"##, r##"5.0e-324"##),
+        (r##"(exact->inexact (/ 3 (expt 2 1075)))"##, r##"1.0e-323"##),
+        (
+            r##"(exact->inexact (/ (+ (expt 2 1024) 1) 2))"##,
+            r##"8.98846567431158e307"##,
+        ),
+        (
+            r##"(exact->inexact (- (expt 2 1024) (expt 2 970)))"##,
+            r##"+inf.0"##,
+        ),
+        (
+            r##"(exact->inexact (- (expt 2 1024) (expt 2 971)))"##,
+            r##"1.7976931348623157e308"##,
+        ),
+        (
+            r##"(exact->inexact 9007199254740993)"##,
+            r##"9007199254740992.0"##,
+        ),
+        (
+            r##"(exact->inexact 9007199254740995)"##,
+            r##"9007199254740996.0"##,
+        ),
+        (
+            r##"(exact->inexact 36028797018963971)"##,
+            r##"36028797018963970.0"##,
+        ),
+        (
+            r##"(exact->inexact 123456789012345678901/1000)"##,
+            r##"123456789012345680.0"##,
+        ),
+        (r##"(* 1.5 (expt 10 400))"##, r##"+inf.0"##),
+        (r##"(+ 0.5 1/3)"##, r##"0.8333333333333333"##),
+        (r##"(- 1/3 0.5)"##, r##"-0.16666666666666669"##),
+        (r##"(/ 1/3 0.5)"##, r##"0.6666666666666666"##),
+        (r##"(/ 0.5 1/3)"##, r##"1.5"##),
+        (r##"(+ (expt 2 100) 0.5)"##, r##"1.2676506002282294e30"##),
+        (r##"(- (expt 10 30) 1.0)"##, r##"1.0e30"##),
+        (r##"(< 1/3 (exact->inexact 1/3))"##, r##"#f"##),
+        (r##"(= 9007199254740993 9007199254740992.0)"##, r##"#f"##),
+        (r##"(< 9007199254740992.0 9007199254740993)"##, r##"#t"##),
+        (r##"(> (expt 2 1024) 1.7976931348623157e308)"##, r##"#t"##),
+        (r##"(max 9007199254740993 1.0)"##, r##"9007199254740992.0"##),
+        (
+            r##"(quotient (expt 2 100) 3.0)"##,
+            r##"4.2255020007607644e29"##,
+        ),
+        (r##"(modulo (expt 2 100) 7.0)"##, r##"0.0"##),
+        (r##"(gcd 0 0)"##, r##"0"##),
+        (r##"(gcd -5)"##, r##"5"##),
+        (r##"(lcm -5)"##, r##"5"##),
+        (r##"(lcm 1/2)"##, r##"1/2"##),
+        (r##"(gcd 0.0 6)"##, r##"6.0"##),
+        (r##"(numerator 1/3)"##, r##"1"##),
+        (r##"(denominator -1/3)"##, r##"3"##),
+        (r##"(numerator -2.5)"##, r##"-5.0"##),
+        (r##"(denominator -2.5)"##, r##"2.0"##),
+        (r##"(expt 0.0 0.5)"##, r##"0.0"##),
+        (r##"(expt 0 1/2)"##, r##"0.0"##),
+        (r##"(expt 0.0 2)"##, r##"0.0"##),
+        (r##"(exact-integer-sqrt 1)"##, r##"1 0"##),
+        (r##"(exact-integer-sqrt 2)"##, r##"1 1"##),
+        (
+            r##"(exact-integer-sqrt 4611686018427387904)"##,
+            r##"2147483648 0"##,
+        ),
+        (
+            r##"(exact-integer-sqrt 9223372036854775807)"##,
+            r##"3037000499 5928526806"##,
+        ),
+        (r##"(round-ash -10 -2)"##, r##"-2"##),
+        (r##"(round-ash -6 -2)"##, r##"-2"##),
+        (r##"(round-ash -2 -2)"##, r##"0"##),
+        (r##"(ash -1 1)"##, r##"-2"##),
+        (
+            r##"(ash most-positive-fixnum 1)"##,
+            r##"4611686018427387902"##,
+        ),
+        (
+            r##"(logand -4611686018427387905 -1)"##,
+            r##"-4611686018427387905"##,
+        ),
+        (
+            r##"(logxor most-negative-fixnum -1)"##,
+            r##"2305843009213693951"##,
+        ),
+        (
+            r##"(lognot most-negative-fixnum)"##,
+            r##"2305843009213693951"##,
+        ),
+        (
+            r##"(lognot -9223372036854775808)"##,
+            r##"9223372036854775807"##,
+        ),
+        (r##"(logcount -9223372036854775808)"##, r##"63"##),
+        (r##"(integer-length -9223372036854775808)"##, r##"63"##),
+        (r##"(integer-length 9223372036854775807)"##, r##"63"##),
+        (
+            r##"(logior -9223372036854775808 1)"##,
+            r##"-9223372036854775807"##,
+        ),
+        (r##"(ash -9223372036854775808 -63)"##, r##"-1"##),
+        (r##"(ash -9223372036854775808 -64)"##, r##"-1"##),
+        (r##"(atan 0.0 -0.0)"##, r##"3.141592653589793"##),
+        (r##"(atan -0.0 -1)"##, r##"-3.141592653589793"##),
+        (r##"(acos -1)"##, r##"3.141592653589793"##),
+        (r##"(asin -1)"##, r##"-1.5707963267948966"##),
+        (r##"(acosh 1.0)"##, r##"0.0"##),
+        (r##"(atanh 1.0)"##, r##"+inf.0"##),
+        (r##"(atanh -1)"##, r##"-inf.0"##),
+        (r##"(tanh 1000)"##, r##"1.0"##),
+        (r##"(sinh 1000)"##, r##"+inf.0"##),
+        (r##"(asinh -1000)"##, r##"-7.600902709541988"##),
+        (r##"(string->number "#e1.1")"##, r##"11/10"##),
+        (r##"(string->number "#e0.1")"##, r##"1/10"##),
+        (r##"(string->number "#e-1.25e-2")"##, r##"-1/80"##),
+        (r##"(string->number "#x#e10")"##, r##"16"##),
+        (r##"(string->number "#e#d1e3")"##, r##"1000"##),
+        (r##"(string->number "#e1.5e1")"##, r##"15"##),
+        (r##"(string->number "#e.5")"##, r##"1/2"##),
+        (r##"(string->number "#e1/2")"##, r##"1/2"##),
+        (
+            r##"(= (string->number "#e1e300") (expt 10 300))"##,
+            r##"#t"##,
+        ),
     ];
 
     /// Expressions that raise an error in Guile: (expression, key, subr).
@@ -2738,13 +3219,29 @@ mod tests {
         (r##"(1+ 'a)"##, "wrong-type-arg", "+"),
         (r##"(1- 'a)"##, "wrong-type-arg", "-"),
         (r##"(abs 'a)"##, "wrong-type-arg", "abs"),
-        (r##"(quotient 7 0)"##, "numerical-overflow", "truncate-quotient"),
-        (r##"(remainder 7 0)"##, "numerical-overflow", "truncate-remainder"),
+        (
+            r##"(quotient 7 0)"##,
+            "numerical-overflow",
+            "truncate-quotient",
+        ),
+        (
+            r##"(remainder 7 0)"##,
+            "numerical-overflow",
+            "truncate-remainder",
+        ),
         (r##"(modulo 7 0)"##, "numerical-overflow", "floor-remainder"),
-        (r##"(quotient 7.0 0)"##, "numerical-overflow", "truncate-quotient"),
+        (
+            r##"(quotient 7.0 0)"##,
+            "numerical-overflow",
+            "truncate-quotient",
+        ),
         (r##"(quotient 7.5 2)"##, "wrong-type-arg", "quotient"),
         (r##"(modulo 7.5 2)"##, "wrong-type-arg", "modulo"),
-        (r##"(modulo 7.0 0.0)"##, "numerical-overflow", "floor-remainder"),
+        (
+            r##"(modulo 7.0 0.0)"##,
+            "numerical-overflow",
+            "floor-remainder",
+        ),
         (r##"(remainder 'a 2)"##, "wrong-type-arg", "remainder"),
         (r##"(remainder 2 'a)"##, "wrong-type-arg", "remainder"),
         (r##"(floor/ 7 0)"##, "numerical-overflow", "floor-divide"),
@@ -2752,15 +3249,47 @@ mod tests {
         (r##"(floor/ 7.0 0.0)"##, "numerical-overflow", "floor/"),
         (r##"(floor/ 'a 1)"##, "wrong-type-arg", "floor/"),
         (r##"(floor/ 1 'a)"##, "wrong-type-arg", "floor/"),
-        (r##"(truncate/ 7 0)"##, "numerical-overflow", "truncate-divide"),
-        (r##"(ceiling/ 7 0)"##, "numerical-overflow", "ceiling-divide"),
+        (
+            r##"(truncate/ 7 0)"##,
+            "numerical-overflow",
+            "truncate-divide",
+        ),
+        (
+            r##"(ceiling/ 7 0)"##,
+            "numerical-overflow",
+            "ceiling-divide",
+        ),
         (r##"(round/ 7 0)"##, "numerical-overflow", "round-divide"),
-        (r##"(euclidean/ 7 0)"##, "numerical-overflow", "floor-divide"),
-        (r##"(centered/ 7 0)"##, "numerical-overflow", "centered-divide"),
-        (r##"(floor-quotient 7 0)"##, "numerical-overflow", "floor-quotient"),
-        (r##"(floor-remainder 7 0)"##, "numerical-overflow", "floor-remainder"),
-        (r##"(euclidean-quotient 7 0)"##, "numerical-overflow", "floor-quotient"),
-        (r##"(centered-remainder 7.0 0)"##, "numerical-overflow", "centered-remainder"),
+        (
+            r##"(euclidean/ 7 0)"##,
+            "numerical-overflow",
+            "floor-divide",
+        ),
+        (
+            r##"(centered/ 7 0)"##,
+            "numerical-overflow",
+            "centered-divide",
+        ),
+        (
+            r##"(floor-quotient 7 0)"##,
+            "numerical-overflow",
+            "floor-quotient",
+        ),
+        (
+            r##"(floor-remainder 7 0)"##,
+            "numerical-overflow",
+            "floor-remainder",
+        ),
+        (
+            r##"(euclidean-quotient 7 0)"##,
+            "numerical-overflow",
+            "floor-quotient",
+        ),
+        (
+            r##"(centered-remainder 7.0 0)"##,
+            "numerical-overflow",
+            "centered-remainder",
+        ),
         (r##"(floor 'a)"##, "wrong-type-arg", "floor"),
         (r##"(round "x")"##, "wrong-type-arg", "round"),
         (r##"(gcd 1/2 3)"##, "wrong-type-arg", "gcd"),
@@ -2770,16 +3299,56 @@ mod tests {
         (r##"(expt 2 'a)"##, "wrong-type-arg", "expt"),
         (r##"(expt 1.0 'a)"##, "wrong-type-arg", "expt"),
         (r##"(expt 'a 0.5)"##, "wrong-type-arg", "expt"),
-        (r##"(integer-expt 2 3.0)"##, "wrong-type-arg", "integer-expt"),
-        (r##"(integer-expt 2 1/2)"##, "wrong-type-arg", "integer-expt"),
-        (r##"(integer-expt 2 (expt 10 30))"##, "numerical-overflow", "integer-expt"),
-        (r##"(modulo-expt 2 -1 4)"##, "numerical-overflow", "modulo-expt"),
-        (r##"(modulo-expt 2 3 0)"##, "numerical-overflow", "modulo-expt"),
-        (r##"(modulo-expt 2.0 3 5)"##, "wrong-type-arg", "modulo-expt"),
-        (r##"(modulo-expt 2 3 5.0)"##, "wrong-type-arg", "modulo-expt"),
-        (r##"(exact-integer-sqrt -1)"##, "wrong-type-arg", "exact-integer-sqrt"),
-        (r##"(exact-integer-sqrt 4.0)"##, "wrong-type-arg", "exact-integer-sqrt"),
-        (r##"(exact-integer-sqrt 1/4)"##, "wrong-type-arg", "exact-integer-sqrt"),
+        (
+            r##"(integer-expt 2 3.0)"##,
+            "wrong-type-arg",
+            "integer-expt",
+        ),
+        (
+            r##"(integer-expt 2 1/2)"##,
+            "wrong-type-arg",
+            "integer-expt",
+        ),
+        (
+            r##"(integer-expt 2 (expt 10 30))"##,
+            "numerical-overflow",
+            "integer-expt",
+        ),
+        (
+            r##"(modulo-expt 2 -1 4)"##,
+            "numerical-overflow",
+            "modulo-expt",
+        ),
+        (
+            r##"(modulo-expt 2 3 0)"##,
+            "numerical-overflow",
+            "modulo-expt",
+        ),
+        (
+            r##"(modulo-expt 2.0 3 5)"##,
+            "wrong-type-arg",
+            "modulo-expt",
+        ),
+        (
+            r##"(modulo-expt 2 3 5.0)"##,
+            "wrong-type-arg",
+            "modulo-expt",
+        ),
+        (
+            r##"(exact-integer-sqrt -1)"##,
+            "wrong-type-arg",
+            "exact-integer-sqrt",
+        ),
+        (
+            r##"(exact-integer-sqrt 4.0)"##,
+            "wrong-type-arg",
+            "exact-integer-sqrt",
+        ),
+        (
+            r##"(exact-integer-sqrt 1/4)"##,
+            "wrong-type-arg",
+            "exact-integer-sqrt",
+        ),
         (r##"(log 0)"##, "numerical-overflow", "log"),
         (r##"(log10 0)"##, "numerical-overflow", "log10"),
         (r##"(log 'a)"##, "wrong-type-arg", "log"),
@@ -2788,21 +3357,41 @@ mod tests {
         (r##"(atan 1 'a)"##, "wrong-type-arg", "atan"),
         (r##"(atan 'a 1)"##, "wrong-type-arg", "atan"),
         (r##"(exp "1")"##, "wrong-type-arg", "exp"),
-        (r##"(exact->inexact 'a)"##, "wrong-type-arg", "exact->inexact"),
+        (
+            r##"(exact->inexact 'a)"##,
+            "wrong-type-arg",
+            "exact->inexact",
+        ),
         (r##"(numerator 'a)"##, "wrong-type-arg", "numerator"),
         (r##"(numerator +nan.0)"##, "out-of-range", "inexact->exact"),
         (r##"(denominator 'a)"##, "wrong-type-arg", "denominator"),
         (r##"(rationalize 'a 1)"##, "wrong-type-arg", "rationalize"),
         (r##"(rationalize 1 'a)"##, "wrong-type-arg", "rationalize"),
-        (r##"(number->string 'a)"##, "wrong-type-arg", "number->string"),
+        (
+            r##"(number->string 'a)"##,
+            "wrong-type-arg",
+            "number->string",
+        ),
         (r##"(number->string 255 37)"##, "out-of-range", ""),
         (r##"(number->string 255 1)"##, "out-of-range", ""),
         (r##"(number->string 255 2.0)"##, "wrong-type-arg", ""),
-        (r##"(string->number 'a)"##, "wrong-type-arg", "string->number"),
+        (
+            r##"(string->number 'a)"##,
+            "wrong-type-arg",
+            "string->number",
+        ),
         (r##"(string->number "10" 1)"##, "out-of-range", ""),
         (r##"(string->number "10" 'x)"##, "wrong-type-arg", ""),
-        (r##"(integer-length 1.0)"##, "wrong-type-arg", "integer-length"),
-        (r##"(integer-length 'a)"##, "wrong-type-arg", "integer-length"),
+        (
+            r##"(integer-length 1.0)"##,
+            "wrong-type-arg",
+            "integer-length",
+        ),
+        (
+            r##"(integer-length 'a)"##,
+            "wrong-type-arg",
+            "integer-length",
+        ),
         (r##"(ash 1.0 1)"##, "wrong-type-arg", "ash"),
         (r##"(ash 1 1.0)"##, "wrong-type-arg", "ash"),
         (r##"(ash 1 (expt 10 30))"##, "numerical-overflow", "ash"),
@@ -2832,8 +3421,16 @@ mod tests {
         (r##"(imag-part 'a)"##, "wrong-type-arg", "imag-part"),
         (r##"(magnitude 'a)"##, "wrong-type-arg", "magnitude"),
         (r##"(angle 'a)"##, "wrong-type-arg", "angle"),
-        (r##"(make-rectangular 'a 1)"##, "wrong-type-arg", "make-rectangular"),
-        (r##"(make-rectangular 1 'a)"##, "wrong-type-arg", "make-rectangular"),
+        (
+            r##"(make-rectangular 'a 1)"##,
+            "wrong-type-arg",
+            "make-rectangular",
+        ),
+        (
+            r##"(make-rectangular 1 'a)"##,
+            "wrong-type-arg",
+            "make-rectangular",
+        ),
         (r##"(make-polar 'a 1)"##, "wrong-type-arg", "make-polar"),
         (r##"(min 'x)"##, "wrong-type-arg", "min"),
     ];
@@ -2870,10 +3467,18 @@ mod tests {
             match eval(src) {
                 Ok(got) if got == *want => {}
                 Ok(got) => failures.push(format!("{src}: got {got}, Guile gives {want}")),
-                Err(d) => failures.push(format!("{src}: error {:?} {}, Guile gives {want}", d.kind, d.message)),
+                Err(d) => failures.push(format!(
+                    "{src}: error {:?} {}, Guile gives {want}",
+                    d.kind, d.message
+                )),
             }
         }
-        assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "{} mismatches:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
     }
 
     #[test]
@@ -2887,16 +3492,25 @@ mod tests {
             };
             match eval(src) {
                 Ok(got) => failures.push(format!("{src}: got {got}, Guile raises {key}")),
-                Err(d) if d.kind != kind => {
-                    failures.push(format!("{src}: {:?} {}, Guile raises {key}", d.kind, d.message))
-                }
+                Err(d) if d.kind != kind => failures.push(format!(
+                    "{src}: {:?} {}, Guile raises {key}",
+                    d.kind, d.message
+                )),
                 Err(d) if !subr.is_empty() && !d.message.starts_with(&format!("{subr}:")) => {
-                    failures.push(format!("{src}: message {}, Guile's subr is {subr}", d.message))
+                    failures.push(format!(
+                        "{src}: message {}, Guile's subr is {subr}",
+                        d.message
+                    ))
                 }
                 Err(_) => {}
             }
         }
-        assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "{} mismatches:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
     }
 
     #[test]
@@ -2921,7 +3535,11 @@ mod tests {
             ("(modulo-expt 2 3 5.0)", 3),
         ] {
             let d = check_err(src, DiagnosticKind::WrongType);
-            assert!(d.message.contains(&format!("position {pos}")), "{src}: {}", d.message);
+            assert!(
+                d.message.contains(&format!("position {pos}")),
+                "{src}: {}",
+                d.message
+            );
         }
     }
 
@@ -2955,7 +3573,10 @@ mod tests {
             "#t",
         );
         crate::testing::check("(modulo (expt 7 10000) 1000)", "1");
-        crate::testing::check("(exact->inexact (/ (expt 3 1000) (expt 2 1580)))", "31.17895610379364");
+        crate::testing::check(
+            "(exact->inexact (/ (expt 3 1000) (expt 2 1580)))",
+            "31.17895610379364",
+        );
         // Guile 3.0.8 gets these wrong (its logtest of two equal bignums
         // is #f, and logbit? of a bignum index crashes); these are the
         // mathematically right answers.
@@ -2984,10 +3605,18 @@ mod tests {
             (1.0 / 3.0, 10, "0.3333333333333333"),
             (-2.5, 10, "-2.5"),
             (-0.0, 16, "-0.0"),
-            (0.1, 2, "1.100110011001100110011001100110011001100110011001101e-100"),
+            (
+                0.1,
+                2,
+                "1.100110011001100110011001100110011001100110011001101e-100",
+            ),
             (1e21, 16, "3.635c9adc5deae11"),
             (255.5, 16, "ff.8"),
-            (1e300, 2, "1.01111110010000111100100010000000000001110101100111e1111100100"),
+            (
+                1e300,
+                2,
+                "1.01111110010000111100100010000000000001110101100111e1111100100",
+            ),
             (1e-10, 16, "6.df37f675ef6ece-9"),
             (2.5, 2, "10.1"),
         ];
@@ -3035,38 +3664,24 @@ mod tests {
             (DivKind::Floor, 123, -10, -13, -7),
         ];
         for &(kind, x, y, q, r) in cases {
-            assert_eq!(adjust_floor_i128(kind, x, y), (q, r), "{} {x} {y}", kind.name());
+            assert_eq!(
+                adjust_floor_i128(kind, x, y),
+                (q, r),
+                "{} {x} {y}",
+                kind.name()
+            );
             let (bq, br) = int_divide(
                 kind,
                 &(BigInt::from(x) << 100usize),
                 &(BigInt::from(y) << 100usize),
             );
             assert_eq!(bq, BigInt::from(q), "big {} {x} {y}", kind.name());
-            assert_eq!(br, BigInt::from(r) << 100usize, "big {} {x} {y}", kind.name());
-        }
-    }
-}
-
-#[cfg(test)]
-mod timing_probe {
-    #[test]
-    fn timing_probe() {
-        use crate::eval::Limits;
-        let big = Limits { max_steps: u64::MAX / 4, ..Limits::default() };
-        for src in [
-            "(do ((i 0 (+ i 1))) ((= i 300000) i))",
-            "(integer-length (expt 3 2000000))",
-            "(let ((h (expt 3 2500000))) (integer-length (* h h)))",
-            "(let ((h (expt 3 5000000)) (g (expt 7 1000000))) (integer-length (quotient h g)))",
-            "(string-length (number->string (expt 3 300000)))",
-            "(integer-length (gcd (expt 6 400000) (expt 10 300000)))",
-            "(call-with-values (lambda () (exact-integer-sqrt (expt 3 2500000))) (lambda (s r) (integer-length s)))",
-            "(integer-length (modulo-expt 3 (expt 7 3000) (+ 1 (expt 10 3000))))",
-            "(integer-length (string->number (number->string (expt 3 200000))))",
-        ] {
-            let t = std::time::Instant::now();
-            let r = crate::testing::eval_with(src, big.clone());
-            eprintln!("{:>8.3}s {src} => {:?}", t.elapsed().as_secs_f64(), r.map_err(|d| d.message));
+            assert_eq!(
+                br,
+                BigInt::from(r) << 100usize,
+                "big {} {x} {y}",
+                kind.name()
+            );
         }
     }
 }

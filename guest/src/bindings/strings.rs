@@ -5,6 +5,13 @@
 //! characters, not bytes.  Every primitive that builds a string or a list
 //! whose size depends on the dish calls `Interp::charge` first; loops whose
 //! length the dish controls call `Interp::tick_n`.
+//!
+//! Known differences from Guile 3.0.8, all where Guile misbehaves:
+//! `xsubstring` indexes the replicated *substring* `[start end)` as SRFI-13
+//! says (Guile ignores `start` and, for some negative `from`, reads past
+//! the string); `(make-string -1)` and `(string-pad s -1)` are range errors
+//! (Guile crashes).  `string-normalize-*` only handle ASCII strings (which
+//! every form leaves unchanged) and report anything else as unsupported.
 
 use std::cmp::Ordering;
 use std::rc::Rc;
