@@ -38,6 +38,17 @@ pub const SOURCE_REQUIRED: &[&str] = &["git-uri", "git-commit", "sha256"];
 
 /// Most nodes a datum field (`arguments`, `snippet`) may flatten to.
 pub const MAX_DATUM_NODES: usize = 100_000;
+/// Deepest nesting (in the car direction and in vectors) of a datum field.
+pub const MAX_DATUM_DEPTH: usize = 256;
+
+/// Why a value cannot cross the boundary as data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FlattenError {
+    /// It contains something that is not plain data.
+    NotData(String),
+    /// It is larger or deeper than the limits.
+    TooLarge(String),
+}
 
 /// An example clause for a field, for help texts.
 pub fn field_example(field: &str) -> String {
@@ -356,7 +367,7 @@ impl Fields<'_> {
         let v = v.clone();
         match flatten(&v) {
             Ok(d) => Some(Spanned { value: d, span }),
-            Err(msg) => {
+            Err(FlattenError::NotData(msg)) => {
                 self.errs.push(
                     Diagnostic::new(
                         DiagnosticKind::InvalidDish,
@@ -364,6 +375,13 @@ impl Fields<'_> {
                         Some(span),
                     )
                     .with_help("quote the data: lists, strings, numbers, symbols, keywords, booleans and characters"),
+                );
+                None
+            }
+            Err(FlattenError::TooLarge(msg)) => {
+                self.errs.push(
+                    Diagnostic::new(DiagnosticKind::Limit, format!("field `{field}` is too large: {msg}"), Some(span))
+                        .with_help("a dish's data should be small: a few keyword arguments or a short snippet"),
                 );
                 None
             }
@@ -411,31 +429,37 @@ impl Fields<'_> {
 }
 
 /// Flatten plain data into nodes (post-order, children before parents).
-pub fn flatten(v: &Value) -> Result<Datum, String> {
+pub fn flatten(v: &Value) -> Result<Datum, FlattenError> {
     enum Work {
-        Visit(Value),
+        Visit(Value, usize),
         Pair,
         Vector(usize),
     }
     let mut nodes: Vec<DatumNode> = Vec::new();
     let mut results: Vec<u32> = Vec::new();
-    let mut work = vec![Work::Visit(v.clone())];
+    let mut work = vec![Work::Visit(v.clone(), 0)];
     while let Some(w) = work.pop() {
         if nodes.len() >= MAX_DATUM_NODES {
-            return Err(format!("it is larger than {MAX_DATUM_NODES} nodes"));
+            return Err(FlattenError::TooLarge(format!("it has more than {MAX_DATUM_NODES} nodes")));
         }
         let node = match w {
-            Work::Visit(v) => match v {
+            Work::Visit(v, depth) => match v {
+                _ if depth > MAX_DATUM_DEPTH => {
+                    return Err(FlattenError::TooLarge(format!(
+                        "it is nested more than {MAX_DATUM_DEPTH} levels deep"
+                    )))
+                }
                 Value::Pair(p) => {
                     work.push(Work::Pair);
-                    work.push(Work::Visit(p.cdr.clone()));
-                    work.push(Work::Visit(p.car.clone()));
+                    // The cdr continues the same list: same depth.
+                    work.push(Work::Visit(p.cdr.clone(), depth));
+                    work.push(Work::Visit(p.car.clone(), depth + 1));
                     continue;
                 }
                 Value::Vector(items) => {
                     work.push(Work::Vector(items.len()));
                     for item in items.iter().rev() {
-                        work.push(Work::Visit(item.clone()));
+                        work.push(Work::Visit(item.clone(), depth + 1));
                     }
                     continue;
                 }
@@ -450,7 +474,7 @@ pub fn flatten(v: &Value) -> Result<Datum, String> {
                 Value::Sym(s) => DatumNode::Sym(s.name().to_string()),
                 Value::Keyword(k) => DatumNode::Keyword(k.name().to_string()),
                 Value::Unspecified => DatumNode::Unspecified,
-                other => return Err(format!("it contains {}", describe(&other))),
+                other => return Err(FlattenError::NotData(format!("it contains {}", describe(&other)))),
             },
             Work::Pair => {
                 let cdr = results.pop().expect("pair cdr");

@@ -23,7 +23,8 @@ use crate::value::{Record, RecordKind, Symbol, Value};
 pub struct Limits {
     /// Evaluation and compilation steps.  Default: 2 000 000.
     pub max_steps: u64,
-    /// Nesting of non-tail evaluation (and of compilation).  Default: 2 000.
+    /// Nesting of non-tail evaluation (and of compilation).  Default: 1 000,
+    /// calibrated so that it fires before the host's 1 MiB wasm stack runs out.
     pub max_depth: u32,
     /// Bytes allocated in all, counted cumulatively as Guile's
     /// `#:allocation-limit` does.  Default: 50 000 000 (as in 2017).
@@ -36,7 +37,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_steps: 2_000_000,
-            max_depth: 2_000,
+            max_depth: 1_000,
             max_alloc_bytes: 50_000_000,
             max_expansion: 1_000_000,
         }
@@ -321,6 +322,8 @@ pub fn make_native_closure(name: &'static str, captured: Vec<Value>, f: NativeFn
 #[derive(Debug)]
 pub enum PromiseState {
     Delayed(Rc<Expr>, Env),
+    /// Made by `make-promise`: forcing calls the thunk.
+    Thunk(Value),
     Forcing,
     Forced(Value),
 }
@@ -947,7 +950,7 @@ impl Interp {
                     Expr::If(Box::new(test), Box::new(none), Box::new(body))
                 })
             }
-            "cond" => self.compile_cond(args, cx, span),
+            "cond" => self.compile_cond(args, cx),
             "case" => self.compile_case(args, cx, span),
             "do" => {
                 let form = self.desugar_do(s, items)?;
@@ -1270,7 +1273,7 @@ impl Interp {
         })
     }
 
-    fn compile_cond(&mut self, clauses: &[Syntax], cx: &mut Cx, span: Span) -> Result<Expr> {
+    fn compile_cond(&mut self, clauses: &[Syntax], cx: &mut Cx) -> Result<Expr> {
         let Some((clause, rest)) = clauses.split_first() else {
             return Ok(Expr::Const(Value::Unspecified));
         };
@@ -1288,7 +1291,7 @@ impl Interp {
         }
         let test = self.compile(&parts[0], cx)?;
         self.enter()?;
-        let rest_expr = self.compile_cond(rest, cx, span);
+        let rest_expr = self.compile_cond(rest, cx);
         self.depth -= 1;
         if parts.len() == 1 {
             return Ok(Expr::Or(vec![test, rest_expr?].into()));
@@ -1302,7 +1305,7 @@ impl Interp {
             });
             let r = (|| {
                 let receiver = self.compile(&parts[2], cx)?;
-                let rest_inner = self.compile_cond(rest, cx, span)?;
+                let rest_inner = self.compile_cond(rest, cx)?;
                 Ok::<_, Exn>((receiver, rest_inner))
             })();
             cx.scopes.pop();
@@ -2025,10 +2028,7 @@ impl Interp {
                     }
                 };
                 let env = self.bind(&lam, env, args, span)?;
-                self.eval_step(&lam.body, &env, true).and_then(|s| match s {
-                    Step::Done(v) => Ok(Step::Done(v)),
-                    Step::Tail(c, a, sp) => Ok(Step::Tail(c, a, sp)),
-                })
+                self.eval_step(&lam.body, &env, true)
             }
         }
     }
@@ -2193,7 +2193,8 @@ impl Interp {
                     if !std::ptr::eq(*p, &crate::bindings::core::APPLY) || argv.is_empty() {
                         break;
                     }
-                    let (g, spread) = crate::bindings::core::spread_apply_args(&argv).map_err(|e| e.at(*span))?;
+                    let (g, spread) =
+                        crate::bindings::core::spread_apply_args(&argv).map_err(|e| e.at(*span))?;
                     f = g;
                     argv = spread;
                 }
@@ -2376,6 +2377,16 @@ impl Interp {
                     Err(err)
                 }
             },
+            PromiseState::Thunk(f) => match self.apply(&f, Vec::new()) {
+                Ok(v) => {
+                    *p.state.borrow_mut() = PromiseState::Forced(v.clone());
+                    Ok(v)
+                }
+                Err(err) => {
+                    *p.state.borrow_mut() = PromiseState::Thunk(f);
+                    Err(err)
+                }
+            },
         }
     }
 }
@@ -2537,7 +2548,7 @@ fn parse_star_formals(s: &Syntax) -> Result<StarFormals> {
         SyntaxKind::List(items, tail) => (items, tail.as_ref()),
         _ => return Err(Exn::syntax("bad parameter list", s.span)),
     };
-    #[derive(PartialEq)]
+    #[derive(PartialEq, PartialOrd)]
     enum Mode {
         Req,
         Opt,
@@ -2555,10 +2566,24 @@ fn parse_star_formals(s: &Syntax) -> Result<StarFormals> {
     let mut allow = false;
     for item in items {
         if let SyntaxKind::Lit(Value::Keyword(k)) = &item.kind {
+            let next = match &*k.name() {
+                "optional" => Some(Mode::Opt),
+                "key" => Some(Mode::Key),
+                "rest" => Some(Mode::Rest),
+                _ => None,
+            };
+            if let Some(next) = next {
+                if next <= mode {
+                    return Err(Exn::syntax(
+                        format!("`#:{}` is out of order", k.name()),
+                        item.span,
+                    )
+                    .with_help("the order is: required, #:optional, #:key, #:rest"));
+                }
+                mode = next;
+                continue;
+            }
             match &*k.name() {
-                "optional" => mode = Mode::Opt,
-                "key" => mode = Mode::Key,
-                "rest" => mode = Mode::Rest,
                 "allow-other-keys" => allow = true,
                 other => {
                     return Err(Exn::syntax(
@@ -2612,20 +2637,22 @@ pub fn closest(name: &str, candidates: impl Iterator<Item = String>) -> Option<S
 }
 
 /// Optimal-string-alignment distance: edits plus adjacent transpositions.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }

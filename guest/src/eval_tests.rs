@@ -82,7 +82,7 @@ fn lambda_star_and_case_lambda() {
             .as_str(),
     );
     check(
-        "((lambda* (a #:rest r #:key k) (list a r k)) 1 #:k 2)",
+        "((lambda* (a #:key k #:rest r) (list a r k)) 1 #:k 2)",
         "(1 (#:k 2) 2)",
     );
     check("(define f (case-lambda ((x) (list 'one x)) ((x y) (list 'two x y)) ((x . r) (list 'many x r)))) (list (f 1) (f 1 2) (f 1 2 3))", "((one 1) (two 1 2) (many 1 (2 3)))");
@@ -200,7 +200,7 @@ fn exceptions() {
 fn promises() {
     check("(force (delay (+ 1 2)))", "3");
     check(
-        "(let ((p (make-promise 5))) (list (promise? p) (force p)))",
+        "(let ((p (make-promise (lambda () 5)))) (list (promise? p) (force p)))",
         "(#t 5)",
     );
     check(

@@ -1,8 +1,8 @@
 //! The reader: dish source text to syntax objects with byte spans.
 //!
 //! It reads Guile's data syntax — lists and dotted pairs (with `()` or `[]`),
-//! vectors, strings with escapes, characters, numbers, symbols (`|a b|` and
-//! `#{a b}#` too), keywords `#:k`, booleans `#t #f #true #false`, quote,
+//! vectors, strings with escapes, characters, numbers, symbols (`#{a b}#` too;
+//! `|` is an ordinary symbol character, as in Guile without r7rs-symbols), keywords `#:k`, booleans `#t #f #true #false`, quote,
 //! quasiquote, unquote and unquote-splicing, and the comments `;`, `#| |#`
 //! (nested), `#;` and `#! !#`.  Anything that is not plain data — read-time
 //! evaluation `#.`, syntax quotes `#'`, bytevectors, SRFI-4 vectors, reader
@@ -215,11 +215,10 @@ impl<'a> Reader<'a> {
                     self.bump();
                 }
                 Some(';') => {
-                    while let Some(c) = self.bump() {
-                        if c == '\n' {
-                            break;
-                        }
-                    }
+                    self.pos = match self.src[self.pos..].find('\n') {
+                        Some(i) => self.pos + i + 1,
+                        None => self.src.len(),
+                    };
                 }
                 Some('#') if self.peek2() == Some('|') => {
                     let start = self.pos;
@@ -310,13 +309,6 @@ impl<'a> Reader<'a> {
             }
             '"' => self.read_string(start),
             '#' => self.read_hash(start, depth),
-            '|' => {
-                let name = self.read_until_bar(start)?;
-                Ok(Syntax {
-                    kind: SyntaxKind::Ident(Ident::plain(Symbol::intern(&name))),
-                    span: Span::new(start, self.pos),
-                })
-            }
             _ => {
                 self.pos = start;
                 self.read_atom(start)
@@ -406,6 +398,11 @@ impl<'a> Reader<'a> {
     fn read_string(&mut self, start: usize) -> ReadResult<Syntax> {
         let mut s = String::new();
         loop {
+            // Copy the run up to the next quote or backslash in one go.
+            let rest = &self.src.as_bytes()[self.pos..];
+            let run = rest.iter().position(|&b| b == b'"' || b == b'\\').unwrap_or(rest.len());
+            s.push_str(&self.src[self.pos..self.pos + run]);
+            self.pos += run;
             let here = self.pos;
             let Some(c) = self.bump() else {
                 return Err(err(
@@ -463,68 +460,41 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// Guile's string hex escapes: `\xHH` (exactly two digits), `\uHHHH`
+    /// and `\UHHHHHH`.
     fn read_hex_escape(&mut self, kind: char, here: usize) -> ReadResult<char> {
-        let mut digits = String::new();
-        let fixed = match kind {
-            'u' => Some(4),
-            'U' => Some(6),
-            _ => None,
+        let want = match kind {
+            'x' => 2,
+            'u' => 4,
+            _ => 6,
         };
-        loop {
+        let mut digits = String::new();
+        while digits.len() < want {
             match self.peek() {
-                Some(';') if fixed.is_none() => {
-                    self.bump();
-                    break;
-                }
-                Some(h) if h.is_ascii_hexdigit() && digits.len() < 8 => {
+                Some(h) if h.is_ascii_hexdigit() => {
                     digits.push(h);
                     self.bump();
-                    if fixed == Some(digits.len()) {
-                        break;
-                    }
-                    // Guile's `\xHH` without `;` takes exactly two digits.
-                    if fixed.is_none()
-                        && digits.len() == 2
-                        && self.peek() != Some(';')
-                        && !self.peek().is_some_and(|c| c.is_ascii_hexdigit())
-                    {
-                        break;
-                    }
                 }
                 _ => break,
             }
+        }
+        if digits.len() != want {
+            return Err(err(
+                format!("`\\{kind}` must be followed by {want} hexadecimal digits"),
+                Span::new(here, self.pos),
+                Some("write e.g. `\\x41` for A, or `\\u03bb` for λ"),
+            ));
         }
         u32::from_str_radix(&digits, 16)
             .ok()
             .and_then(char::from_u32)
             .ok_or_else(|| {
                 err(
-                    "invalid hexadecimal escape in string",
+                    "this escape does not name a character",
                     Span::new(here, self.pos),
-                    Some("write `\\xHH;` with the character's code point, e.g. `\\x41;`"),
+                    Some("surrogate code points (D800-DFFF) are not characters"),
                 )
             })
-    }
-
-    fn read_until_bar(&mut self, start: usize) -> ReadResult<String> {
-        let mut s = String::new();
-        loop {
-            match self.bump() {
-                None => {
-                    return Err(err(
-                        "unterminated `|symbol|`",
-                        Span::new(start, start + 1),
-                        Some("add the closing `|`"),
-                    ))
-                }
-                Some('|') => return Ok(s),
-                Some('\\') => match self.bump() {
-                    Some(c) => s.push(c),
-                    None => continue,
-                },
-                Some(c) => s.push(c),
-            }
-        }
     }
 
     fn read_token(&mut self) -> &'a str {
@@ -748,9 +718,9 @@ mod tests {
             show("#\\space #\\x41 #\\( #\\λ"),
             "#\\space | #\\A | #\\( | #\\λ"
         );
-        assert_eq!(show("\"a\\nb\\x41;\\\"\""), "\"a\\nbA\\\"\"");
+        assert_eq!(show("\"a\\nb\\x41;\\\"\""), "\"a\\nbA;\\\"\"");
         assert_eq!(show("; c\n#| a #| nested |# |# x #;(ignored) y"), "x | y");
-        assert_eq!(show("|a b| #{c d}#"), "a b | c d");
+        assert_eq!(show("|a b| #{c d}#"), "|a | b| | c d");
         assert_eq!(
             show("-1.5 +5 1/2 - ... ->x"),
             "-1.5 | 5 | 1/2 | - | ... | ->x"

@@ -277,6 +277,7 @@ impl Value {
     }
 
     /// `eq?`: identity for heap objects, value for small immediates.
+    #[allow(clippy::should_implement_trait)]
     pub fn eq(&self, other: &Value) -> bool {
         match (self, other) {
             (Value::Null, Value::Null) => true,

@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::dish::Dish;
 use crate::sandbox::Sandbox;
+use crate::validate::{ResolvedInputs, Validation};
 
 /// A dish file found on disk, with its text when it could be read.
 #[derive(Debug)]
@@ -31,6 +32,8 @@ pub struct Report {
     pub ok: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dish: Option<Dish>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<ResolvedInputs>,
     pub diagnostics: Vec<Diagnostic>,
     #[serde(skip)]
     pub source: Option<String>,
@@ -224,7 +227,7 @@ pub fn check_all(
     files: Vec<DishFile>,
     jobs: usize,
     progress: &(dyn Fn() + Sync),
-    extra: &(dyn Fn(&Dish, &str) -> Vec<Diagnostic> + Sync),
+    extra: &(dyn Fn(&Dish, &str) -> Validation + Sync),
 ) -> Vec<Report> {
     let run = || {
         files
@@ -248,7 +251,7 @@ pub fn check_all(
 fn check_one(
     sandbox: &Sandbox,
     f: DishFile,
-    extra: &(dyn Fn(&Dish, &str) -> Vec<Diagnostic> + Sync),
+    extra: &(dyn Fn(&Dish, &str) -> Validation + Sync),
 ) -> Report {
     let source = match f.text {
         Ok(t) => t,
@@ -257,6 +260,7 @@ fn check_one(
                 file: f.display,
                 ok: false,
                 dish: None,
+                inputs: None,
                 diagnostics: vec![d],
                 source: None,
             }
@@ -264,13 +268,13 @@ fn check_one(
     };
     match sandbox.evaluate(&f.display, &source) {
         Ok(dish) => {
-            let diagnostics = extra(&dish, &source);
-            let ok = !diagnostics.iter().any(Diagnostic::is_error);
+            let v = extra(&dish, &source);
             Report {
                 file: f.display,
-                ok,
+                ok: !v.has_errors(),
                 dish: Some(dish),
-                diagnostics,
+                inputs: Some(v.resolved),
+                diagnostics: v.diagnostics,
                 source: Some(source),
             }
         }
@@ -278,6 +282,7 @@ fn check_one(
             file: f.display,
             ok: false,
             dish: None,
+            inputs: None,
             diagnostics,
             source: Some(source),
         },

@@ -207,12 +207,7 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 
 /// 1-based line and column (in characters) of byte `pos` of `src`.
 pub fn line_col(src: &str, pos: usize) -> (u32, u32) {
-    let pos = floor_boundary(src, pos.min(src.len()));
-    let before = &src[..pos];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    (line as u32, col as u32)
+    potluck_guest::span::line_col(src, u32::try_from(pos).unwrap_or(u32::MAX))
 }
 
 /// `s` cut to at most `max` bytes (on a character boundary), with `...`.

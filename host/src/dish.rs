@@ -14,6 +14,8 @@ use crate::sandbox::wit;
 /// Most nodes a datum may have once expanded (shared sub-structures count
 /// once per use).
 pub const MAX_DATUM_NODES: usize = 100_000;
+/// Deepest nesting of a datum (the guest refuses deeper data itself).
+pub const MAX_DATUM_DEPTH: u32 = 256;
 /// Most diagnostics kept from one evaluation.
 pub const MAX_GUEST_DIAGNOSTICS: usize = 64;
 /// Longest message or help text kept from the guest.
@@ -183,7 +185,7 @@ fn build(
     depth: u32,
 ) -> Result<Datum, String> {
     *count += 1;
-    if *count > MAX_DATUM_NODES || depth > 10_000 {
+    if *count > MAX_DATUM_NODES || depth > MAX_DATUM_DEPTH + 1 {
         return Err("a datum that expands past the size limit".into());
     }
     let mut take = |n: usize| -> Result<(), String> {

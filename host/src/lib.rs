@@ -9,4 +9,8 @@ pub mod bench;
 pub mod check;
 pub mod diagnostic;
 pub mod dish;
+pub mod index;
+pub mod nix;
+pub mod resolve;
 pub mod sandbox;
+pub mod validate;

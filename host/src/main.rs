@@ -8,7 +8,10 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use potluck_wasm::check::{self, Report};
+use potluck_wasm::diagnostic::Severity;
+use potluck_wasm::index::Index;
 use potluck_wasm::sandbox::{Cache, Limits, Sandbox};
+use potluck_wasm::validate;
 
 #[derive(Parser)]
 #[command(
@@ -129,6 +132,16 @@ struct CheckArgs {
     /// Colour the human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Treat warnings (lint advice) as errors.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Show which Guix module and variable every input resolves to.
+    #[arg(long)]
+    explain_inputs: bool,
+    /// Package index directory (packages.tsv, build-systems.tsv,
+    /// licenses.tsv) [default: the index shipped with potluck-wasm].
+    #[arg(long, value_name = "DIR")]
+    index: Option<PathBuf>,
     #[command(flatten)]
     sandbox: SandboxArgs,
 }
@@ -175,6 +188,13 @@ fn run_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let limits = args.sandbox.limits();
     let files = check::collect(&paths, limits.source_bytes)?;
+    if files.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        anyhow::bail!(
+            "no dish files (*.scm) in {}\n  = help: dishes are the .scm files directly inside guix-potluck/",
+            shown.join(", ")
+        );
+    }
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -199,7 +219,25 @@ fn run_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             b.inc(1);
         }
     };
-    let reports = check::check_all(&sandbox, files, jobs, &progress, &|_, _| Vec::new());
+    let index = match &args.index {
+        Some(dir) => Index::load(dir)?,
+        None => Index::builtin(),
+    };
+    let deny = args.deny_warnings;
+    let validate = |dish: &potluck_wasm::dish::Dish, source: &str| {
+        let mut v = validate::validate(dish, source, &index, validate::Policy::default());
+        if deny {
+            for d in &mut v.diagnostics {
+                if d.severity == Severity::Warning {
+                    d.severity = Severity::Error;
+                    d.notes
+                        .push("warnings are errors because of --deny-warnings".into());
+                }
+            }
+        }
+        v
+    };
+    let reports = check::check_all(&sandbox, files, jobs, &progress, &validate);
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -218,7 +256,7 @@ fn run_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 Color::Never => false,
                 Color::Auto => stderr_tty && std::env::var_os("NO_COLOR").is_none(),
             };
-            print_human(&reports, color);
+            print_human(&reports, color, args.explain_inputs);
         }
     }
     Ok(if failed > 0 {
@@ -228,7 +266,7 @@ fn run_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn print_human(reports: &[Report], color: bool) {
+fn print_human(reports: &[Report], color: bool, explain_inputs: bool) {
     let mut errors = 0;
     let mut warnings = 0;
     for r in reports {
@@ -243,6 +281,25 @@ fn print_human(reports: &[Report], color: bool) {
         if r.ok {
             if let Some(d) = &r.dish {
                 eprintln!("ok: {} {} ({})", d.name.value, d.version.value, r.file);
+            }
+        }
+        if let (true, Some(inputs)) = (explain_inputs, &r.inputs) {
+            for (field, list) in [
+                ("inputs", &inputs.inputs),
+                ("native-inputs", &inputs.native_inputs),
+                ("propagated-inputs", &inputs.propagated_inputs),
+            ] {
+                for i in list {
+                    let output = i
+                        .output
+                        .as_deref()
+                        .map(|o| format!(", output {o}"))
+                        .unwrap_or_default();
+                    eprintln!(
+                        "  {field}: \"{}\" -> {} {} (version {}{output})",
+                        i.spec, i.module, i.variable, i.version
+                    );
+                }
             }
         }
     }

@@ -60,13 +60,7 @@ pub const ALLOWED_IMPORTS: &[&str] = &[
     "wasi:io/error",
     "wasi:io/streams",
     "wasi:io/poll",
-    "wasi:clocks/wall-clock",
-    "wasi:clocks/monotonic-clock",
-    "wasi:random/random",
-    "wasi:random/insecure",
     "wasi:random/insecure-seed",
-    "wasi:filesystem/types",
-    "wasi:filesystem/preopens",
 ];
 
 /// Resource limits of one dish evaluation.
@@ -92,7 +86,8 @@ pub struct Limits {
     /// Interpreter steps (procedure calls, loop iterations, compiled nodes).
     /// Default: 2 000 000.
     pub steps: u64,
-    /// Interpreter recursion depth.  Default: 2 000.
+    /// Interpreter recursion depth.  Default: 1 000 (it must fire before the
+    /// wasm stack runs out: about 2 KiB of wasm stack per level).
     pub depth: u32,
     /// Bytes the interpreter lets a dish allocate in all.  Default: 50 MB
     /// (Guile's `#:allocation-limit` in 2017).
@@ -111,7 +106,7 @@ impl Default for Limits {
             source_bytes: 1 << 20,
             output_bytes: 4 << 20,
             steps: 2_000_000,
-            depth: 2_000,
+            depth: 1_000,
             alloc_bytes: 50_000_000,
             expansion: 1_000_000,
         }

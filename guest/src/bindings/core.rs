@@ -15,7 +15,7 @@ pub(crate) static APPLY: Prim = prim!("apply", 1, _, apply_unused);
 pub(crate) const PRIMS: &[Prim] = &[
     prim!("values", 0, _, values),
     prim!("call-with-values", 2, 2, call_with_values),
-    prim!("error", 0, _, error),
+    prim!("error", 1, _, error),
     prim!("throw", 1, _, throw),
     prim!("scm-error", 5, 5, scm_error),
     prim!("catch", 3, 4, catch),
@@ -63,28 +63,18 @@ fn call_with_values(interp: &mut Interp, args: &[Value]) -> Result<Value> {
     interp.apply(&args[1], vals)
 }
 
+/// `(error message irritant ...)`: throws `misc-error` with Guile's
+/// arguments `(#f "~A ~S ..." (message irritant ...) #f)`.
 fn error(_: &mut Interp, args: &[Value]) -> Result<Value> {
-    let (message, irritants) = match args.split_first() {
-        Some((Value::Str(m), rest)) => (m.s.clone(), rest.to_vec()),
-        Some((first, rest)) => {
-            let mut all = vec![first.clone()];
-            all.extend(rest.iter().cloned());
-            (String::new(), all)
-        }
-        None => (String::new(), Vec::new()),
-    };
-    let mut fmt = message.replace('~', "~~");
-    for _ in &irritants {
-        if !fmt.is_empty() {
-            fmt.push(' ');
-        }
-        fmt.push_str("~S");
+    let mut fmt = String::from("~A");
+    for _ in args.iter().skip(1) {
+        fmt.push_str(" ~S");
     }
     Err(Exn::guile(
         "misc-error",
         "",
         &fmt,
-        irritants,
+        args.to_vec(),
         Value::Bool(false),
     ))
 }
@@ -229,17 +219,16 @@ fn strerror(_: &mut Interp, args: &[Value]) -> Result<Value> {
 fn force(interp: &mut Interp, args: &[Value]) -> Result<Value> {
     match &args[0] {
         Value::Promise(p) => interp.force(p),
-        other => Ok(other.clone()),
+        other => Err(Exn::wrong_type("force", 1, "promise", other)),
     }
 }
 
+/// Guile 3.0's `make-promise` takes a thunk, called when forced.
 fn make_promise(_: &mut Interp, args: &[Value]) -> Result<Value> {
-    Ok(match &args[0] {
-        Value::Promise(_) => args[0].clone(),
-        v => Value::Promise(Rc::new(Promise {
-            state: RefCell::new(PromiseState::Forced(v.clone())),
-        })),
-    })
+    arg_proc("make-promise", 1, &args[0])?;
+    Ok(Value::Promise(Rc::new(Promise {
+        state: RefCell::new(PromiseState::Thunk(args[0].clone())),
+    })))
 }
 
 fn promise_p(_: &mut Interp, args: &[Value]) -> Result<Value> {
