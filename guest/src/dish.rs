@@ -380,8 +380,14 @@ impl Fields<'_> {
             }
             Err(FlattenError::TooLarge(msg)) => {
                 self.errs.push(
-                    Diagnostic::new(DiagnosticKind::Limit, format!("field `{field}` is too large: {msg}"), Some(span))
-                        .with_help("a dish's data should be small: a few keyword arguments or a short snippet"),
+                    Diagnostic::new(
+                        DiagnosticKind::Limit,
+                        format!("field `{field}` is too large: {msg}"),
+                        Some(span),
+                    )
+                    .with_help(
+                        "a dish's data should be small: a few keyword arguments or a short snippet",
+                    ),
                 );
                 None
             }
@@ -440,7 +446,9 @@ pub fn flatten(v: &Value) -> Result<Datum, FlattenError> {
     let mut work = vec![Work::Visit(v.clone(), 0)];
     while let Some(w) = work.pop() {
         if nodes.len() >= MAX_DATUM_NODES {
-            return Err(FlattenError::TooLarge(format!("it has more than {MAX_DATUM_NODES} nodes")));
+            return Err(FlattenError::TooLarge(format!(
+                "it has more than {MAX_DATUM_NODES} nodes"
+            )));
         }
         let node = match w {
             Work::Visit(v, depth) => match v {
@@ -474,7 +482,12 @@ pub fn flatten(v: &Value) -> Result<Datum, FlattenError> {
                 Value::Sym(s) => DatumNode::Sym(s.name().to_string()),
                 Value::Keyword(k) => DatumNode::Keyword(k.name().to_string()),
                 Value::Unspecified => DatumNode::Unspecified,
-                other => return Err(FlattenError::NotData(format!("it contains {}", describe(&other)))),
+                other => {
+                    return Err(FlattenError::NotData(format!(
+                        "it contains {}",
+                        describe(&other)
+                    )))
+                }
             },
             Work::Pair => {
                 let cdr = results.pop().expect("pair cdr");

@@ -411,7 +411,7 @@ const NODE_COST: usize = 64;
 
 impl Interp {
     pub fn new(limits: Limits, file: &str, source: &str) -> Interp {
-        let mut interp = Interp {
+        Interp {
             limits,
             steps: 0,
             depth: 0,
@@ -432,16 +432,7 @@ impl Interp {
                 slots: RefCell::new(Vec::new()),
                 parent: None,
             }),
-        };
-        for p in bindings::primitives() {
-            let slot = interp.global_slot(Symbol::intern(p.name));
-            interp.globals[slot as usize] = Value::Prim(p);
         }
-        for (name, v) in bindings::constants() {
-            let slot = interp.global_slot(Symbol::intern(name));
-            interp.globals[slot as usize] = v;
-        }
-        interp
     }
 
     pub fn steps(&self) -> u64 {
@@ -507,7 +498,14 @@ impl Interp {
     }
 
     fn enter(&mut self) -> Result<()> {
-        if self.depth >= self.limits.max_depth {
+        self.enter_n(1)
+    }
+
+    /// Enter `n` levels of recursion at once: calls made from primitives
+    /// (`map`, `sort`, `catch`, ...) stack more native frames than a call
+    /// made by the evaluator, and count for more.
+    fn enter_n(&mut self, n: u32) -> Result<()> {
+        if self.depth.saturating_add(n) > self.limits.max_depth {
             return Err(Exn::limit(format!(
                 "recursion deeper than {} levels, the interpreter's depth limit",
                 self.limits.max_depth
@@ -516,7 +514,7 @@ impl Interp {
                 "use a tail-recursive loop (named let, do) instead of deep non-tail recursion",
             ));
         }
-        self.depth += 1;
+        self.depth += n;
         Ok(())
     }
 
@@ -539,15 +537,16 @@ impl Interp {
             return slot;
         }
         let slot = self.globals.len() as u32;
-        self.globals.push(Value::Unassigned);
+        let builtin = bindings::lookup(&sym.name()).unwrap_or(Value::Unassigned);
+        self.globals.push(builtin);
         self.global_names.push(sym);
         self.global_index.insert(sym, slot);
         slot
     }
 
     /// The value of a global, if bound.
-    pub fn global(&self, name: &str) -> Option<Value> {
-        let slot = *self.global_index.get(&Symbol::intern(name))?;
+    pub fn global(&mut self, name: &str) -> Option<Value> {
+        let slot = self.global_slot(Symbol::intern(name));
         match &self.globals[slot as usize] {
             Value::Unassigned => None,
             v => Some(v.clone()),
@@ -585,7 +584,7 @@ impl Interp {
             .zip(self.globals.iter())
             .filter(|(_, v)| !matches!(v, Value::Unassigned))
             .map(|(s, _)| s.name().to_string())
-            .chain(SYNTAX.iter().map(|s| s.to_string()))
+            .chain(bindings::ENVIRONMENT.iter().map(|s| s.to_string()))
             .chain(self.global_macros.keys().map(|s| s.name().to_string()));
         closest(name, candidates)
     }
@@ -1943,14 +1942,16 @@ impl Interp {
     }
 
     fn apply_at(&mut self, f: &Value, args: Vec<Value>, span: Option<Span>) -> Result<Value> {
+        /// Depth a call from a primitive counts for (see `enter_n`).
+        const PRIMITIVE_CALL_DEPTH: u32 = 4;
         self.tick()?;
-        self.enter()?;
+        self.enter_n(PRIMITIVE_CALL_DEPTH)?;
         let r = match f {
             Value::Closure(c) => self.run_closure(c.clone(), args, span.unwrap_or_default()),
             Value::Prim(p) => self.call_prim(p, args),
             other => Err(not_a_procedure(other)),
         };
-        self.depth -= 1;
+        self.depth -= PRIMITIVE_CALL_DEPTH;
         match span {
             Some(s) => r.map_err(|e| e.at(s)),
             None => r,
@@ -2203,7 +2204,10 @@ impl Interp {
                         if tail {
                             Ok(Step::Tail(c, argv, *span))
                         } else {
-                            self.run_closure(c, argv, *span).map(Step::Done)
+                            self.enter()?;
+                            let r = self.run_closure(c, argv, *span).map(Step::Done);
+                            self.depth -= 1;
+                            r
                         }
                     }
                     Value::Prim(p) => self

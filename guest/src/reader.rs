@@ -400,7 +400,10 @@ impl<'a> Reader<'a> {
         loop {
             // Copy the run up to the next quote or backslash in one go.
             let rest = &self.src.as_bytes()[self.pos..];
-            let run = rest.iter().position(|&b| b == b'"' || b == b'\\').unwrap_or(rest.len());
+            let run = rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\')
+                .unwrap_or(rest.len());
             s.push_str(&self.src[self.pos..self.pos + run]);
             self.pos += run;
             let here = self.pos;

@@ -222,22 +222,19 @@ fn rank(p: &Package, name: &str) -> (bool, bool, bool, bool) {
 /// Resolve one specification.
 pub fn resolve(index: &Index, spec: &str) -> Result<Resolved, ResolveError> {
     let parsed = parse_spec(spec)?;
-    let Some(rows) = index.by_name.get(parsed.name) else {
+    let rows: Vec<Package> = index.named(parsed.name).collect();
+    if rows.is_empty() {
         return Err(ResolveError::UnknownName {
             name: parsed.name.to_string(),
             suggestions: suggest(index, parsed.name),
         });
-    };
+    }
     let candidates: Vec<&Package> = rows
         .iter()
-        .map(|&r| &index.packages[r])
-        .filter(|p| parsed.version.is_none_or(|v| version_prefix(v, &p.version)))
+        .filter(|p| parsed.version.is_none_or(|v| version_prefix(v, p.version)))
         .collect();
     if candidates.is_empty() {
-        let mut available: Vec<String> = rows
-            .iter()
-            .map(|&r| index.packages[r].version.clone())
-            .collect();
+        let mut available: Vec<String> = rows.iter().map(|p| p.version.to_string()).collect();
         available.sort_by(|a, b| version_compare(a, b));
         available.dedup();
         return Err(ResolveError::NoVersion {
@@ -251,7 +248,7 @@ pub fn resolve(index: &Index, spec: &str) -> Result<Resolved, ResolveError> {
         .iter()
         .filter(|p| !current || !(p.hidden || p.deprecated))
         .max_by(|a, b| {
-            version_compare(&a.version, &b.version)
+            version_compare(a.version, b.version)
                 .then_with(|| rank(b, parsed.name).cmp(&rank(a, parsed.name)))
         })
         .expect("candidates is not empty");
@@ -270,10 +267,10 @@ pub fn resolve(index: &Index, spec: &str) -> Result<Resolved, ResolveError> {
     };
     Ok(Resolved {
         spec: spec.to_string(),
-        name: best.name.clone(),
-        version: best.version.clone(),
-        module: best.module.clone(),
-        variable: best.variable.clone(),
+        name: best.name.to_string(),
+        version: best.version.to_string(),
+        module: best.module.to_string(),
+        variable: best.variable.to_string(),
         output: parsed.output.filter(|o| *o != "out").map(str::to_string),
         warning,
     })
@@ -282,9 +279,8 @@ pub fn resolve(index: &Index, spec: &str) -> Result<Resolved, ResolveError> {
 /// Up to three known names close to `name`.
 pub fn suggest(index: &Index, name: &str) -> Vec<String> {
     let max = (name.chars().count() / 3).max(1);
-    let mut scored: Vec<(usize, &String)> = index
-        .by_name
-        .keys()
+    let mut scored: Vec<(usize, &str)> = index
+        .names()
         .filter(|k| k.len().abs_diff(name.len()) <= max)
         .filter_map(|k| {
             let d = potluck_guest::eval::edit_distance(name, k);
@@ -292,7 +288,11 @@ pub fn suggest(index: &Index, name: &str) -> Vec<String> {
         })
         .collect();
     scored.sort();
-    scored.into_iter().take(3).map(|(_, k)| k.clone()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, k)| k.to_string())
+        .collect()
 }
 
 #[cfg(test)]

@@ -84,6 +84,23 @@ pub fn primitives() -> impl Iterator<Item = &'static Prim> {
         .chain(charset::PRIMS)
 }
 
+/// The value the environment binds to `name`, if any.  Looked up on first
+/// reference, so a dish pays only for the names it uses.
+pub fn lookup(name: &str) -> Option<Value> {
+    if let Some(p) = primitives().find(|p| p.name == name) {
+        return Some(Value::Prim(p));
+    }
+    match name {
+        "*unspecified*" => Some(Value::Unspecified),
+        n if n.starts_with("char-set:") => charset::standard_set(n).map(Value::CharSet),
+        n => numbers::constants()
+            .into_iter()
+            .chain(strings::constants())
+            .find(|(k, _)| *k == n)
+            .map(|(_, v)| v),
+    }
+}
+
 /// Values that the environment binds to names but that are not procedures
 /// (`*unspecified*`, `char-set:letter`, `most-positive-fixnum`, ...).
 pub fn constants() -> Vec<(&'static str, Value)> {
