@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 /// The guest's shadow stack in linear memory (the interpreter's recursion
 /// lives there; its depth limit is calibrated against this size).
-const GUEST_STACK_BYTES: u32 = 8 * 1024 * 1024;
+const GUEST_STACK_BYTES: u32 = 1024 * 1024;
 
 fn main() {
     let manifest_dir =
