@@ -7,6 +7,7 @@
 //! git or Guix: it is compiled to a WebAssembly component that the host runs
 //! in a sandbox with no capabilities, and it also builds and tests natively.
 
+pub mod allocator;
 pub mod bindings;
 pub mod diag;
 pub mod dish;
@@ -25,6 +26,10 @@ pub(crate) mod testing;
 
 #[cfg(target_arch = "wasm32")]
 mod export;
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: allocator::SizeClasses = allocator::SizeClasses::new();
 
 pub use diag::{Diagnostic, DiagnosticKind};
 pub use dish::Dish;

@@ -18,6 +18,8 @@ use clap::Args;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::index::Index;
+use crate::resolve;
 use crate::sandbox::{Cache, Limits, Sandbox};
 
 #[derive(Args, Debug, Clone)]
@@ -48,6 +50,8 @@ pub struct Results {
     pub infinite_loop_cpu_ms: f64,
     pub infinite_loop_diagnostic: String,
     pub median_fuel_per_dish: u64,
+    pub index_load_ms: f64,
+    pub resolve_100k_ms: f64,
     pub peak_rss_mib: f64,
 }
 
@@ -185,6 +189,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         Ok(_) => bail!("the infinite loop was not stopped"),
     };
 
+    let (index_load_ms, resolve_100k_ms) = bench_resolution();
+
     let results = Results {
         corpus_dishes: dishes.len(),
         cold_check_empty_cache_ms: cold_empty,
@@ -196,6 +202,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         infinite_loop_cpu_ms: loop_ms,
         infinite_loop_diagnostic: loop_diag,
         median_fuel_per_dish: fuels[fuels.len() / 2],
+        index_load_ms,
+        resolve_100k_ms,
         peak_rss_mib: peak_rss_mib(),
     };
     let _ = std::fs::remove_dir_all(&scratch);
@@ -204,6 +212,46 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         std::fs::write(path, serde_json::to_string_pretty(&results)? + "\n")?;
     }
     Ok(())
+}
+
+/// Median time to load the shipped index, and the time to resolve 100 000
+/// specifications: names, `@VERSION` prefixes, `:OUTPUT`s and a few unknown
+/// names (which compute suggestions), against it.
+fn bench_resolution() -> (f64, f64) {
+    let mut loads = Vec::new();
+    for _ in 0..15 {
+        let t = Instant::now();
+        std::hint::black_box(Index::builtin());
+        loads.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    loads.sort_by(f64::total_cmp);
+    let index = Index::builtin();
+    let names: Vec<(String, String)> = index
+        .packages()
+        .step_by(7)
+        .map(|p| (p.name.to_string(), p.version.to_string()))
+        .collect();
+    let specs: Vec<String> = (0..100_000)
+        .map(|i| {
+            let (name, version) = &names[(i * 7919) % names.len()];
+            let major = version.split('.').next().unwrap_or(version);
+            match i % 10 {
+                0..=3 => name.clone(),
+                4 | 5 => format!("{name}@{major}"),
+                6 => format!("{name}@{version}"),
+                7 => format!("{name}:out"),
+                8 if i % 1000 == 8 => format!("{name}x-no-such"),
+                _ => format!("{name}@{major}:bin"),
+            }
+        })
+        .collect();
+    let t = Instant::now();
+    let mut ok = 0usize;
+    for s in &specs {
+        ok += usize::from(resolve::resolve(&index, s).is_ok());
+    }
+    std::hint::black_box(ok);
+    (percentile(&loads, 0.5), t.elapsed().as_secs_f64() * 1000.0)
 }
 
 fn print_table(r: &Results) {

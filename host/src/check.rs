@@ -268,7 +268,12 @@ fn check_one(
     };
     match sandbox.evaluate(&f.display, &source) {
         Ok(dish) => {
-            let v = extra(&dish, &source);
+            let mut v = extra(&dish, &source);
+            // Report in source order, as a reader goes through the file.
+            v.diagnostics.sort_by_key(|d| {
+                d.span
+                    .map_or((usize::MAX, usize::MAX), |s| (s.start, s.end))
+            });
             Report {
                 file: f.display,
                 ok: !v.has_errors(),

@@ -49,6 +49,7 @@ pub enum Datum {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Source {
     pub git_uri: Spanned<String>,
     pub git_commit: Spanned<String>,
@@ -65,6 +66,7 @@ pub struct SpecList {
 
 /// A dish that evaluated and passed the structural checks.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Dish {
     pub file: String,
     pub name: Spanned<String>,

@@ -32,6 +32,11 @@ enum Command {
     Bindings(SandboxArgs),
     /// List the imports of the embedded guest component (for audit).
     Imports(SandboxArgs),
+    /// Re-resolve dishes' inputs against a new package index and report
+    /// which inputs changed and which broke.
+    Reresolve(ReresolveArgs),
+    /// Build a package index from a Guix source checkout.
+    Index(IndexArgs),
     /// Measure cold start, per-dish latency and throughput.
     Bench(potluck_wasm::bench::BenchArgs),
 }
@@ -146,6 +151,36 @@ struct CheckArgs {
     sandbox: SandboxArgs,
 }
 
+#[derive(Args)]
+struct IndexArgs {
+    /// The root of a Guix source checkout (it has gnu/packages/).
+    #[arg(long, value_name = "DIR")]
+    guix_checkout: PathBuf,
+    /// Where to write packages.tsv, build-systems.tsv and licenses.tsv.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Print every warning (definitions that could not be evaluated).
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+#[derive(Args)]
+struct ReresolveArgs {
+    /// Dish files or directories of dishes [default: ./guix-potluck].
+    paths: Vec<PathBuf>,
+    /// The index the dishes were resolved against [default: the shipped index].
+    #[arg(long, value_name = "DIR")]
+    old_index: Option<PathBuf>,
+    /// The new index.
+    #[arg(long, value_name = "DIR")]
+    new_index: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    #[command(flatten)]
+    sandbox: SandboxArgs,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -163,6 +198,8 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }),
+        Command::Reresolve(args) => run_reresolve(args),
+        Command::Index(args) => run_index(args),
         Command::Bench(args) => potluck_wasm::bench::run(&args).map(|()| ExitCode::SUCCESS),
     };
     match result {
@@ -174,18 +211,157 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let paths = if args.paths.is_empty() {
-        let default = PathBuf::from("guix-potluck");
-        if !default.is_dir() {
-            anyhow::bail!(
-                "there is no `guix-potluck` directory here\n  = help: run this at the root of a checkout that has guix-potluck/, or pass dish files or directories: potluck-wasm check PATH..."
+fn dish_paths(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    if !paths.is_empty() {
+        return Ok(paths.to_vec());
+    }
+    let default = PathBuf::from("guix-potluck");
+    if !default.is_dir() {
+        anyhow::bail!(
+            "there is no `guix-potluck` directory here\n  = help: run this at the root of a checkout that has guix-potluck/, or pass dish files or directories: potluck-wasm check PATH..."
+        );
+    }
+    Ok(vec![default])
+}
+
+fn run_index(args: IndexArgs) -> anyhow::Result<ExitCode> {
+    let data = potluck_index::index_checkout(&args.guix_checkout)
+        .with_context(|| format!("cannot index {}", args.guix_checkout.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    potluck_index::write_tsv(&data, &args.out)
+        .with_context(|| format!("cannot write the index to {}", args.out.display()))?;
+    let shown = if args.verbose {
+        data.warnings.len()
+    } else {
+        data.warnings.len().min(10)
+    };
+    for w in &data.warnings[..shown] {
+        eprintln!("warning: {w}");
+    }
+    if shown < data.warnings.len() {
+        eprintln!(
+            "... and {} more warnings (--verbose shows them all)",
+            data.warnings.len() - shown
+        );
+    }
+    eprintln!(
+        "indexed {} packages, {} build systems and {} licenses into {} ({} definitions skipped with a warning)",
+        data.packages.len(),
+        data.build_systems.len(),
+        data.licenses.len(),
+        args.out.display(),
+        data.warnings.len()
+    );
+    // The written index must load: the same code reads it for --index.
+    Index::load(&args.out).context("the written index does not load")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_reresolve(args: ReresolveArgs) -> anyhow::Result<ExitCode> {
+    use potluck_wasm::resolve::{compare, Change};
+    let paths = dish_paths(&args.paths)?;
+    let old = match &args.old_index {
+        Some(dir) => Index::load(dir)?,
+        None => Index::builtin(),
+    };
+    let new = Index::load(&args.new_index)?;
+    let limits = args.sandbox.limits();
+    let files = check::collect(&paths, limits.source_bytes)?;
+    let sandbox = args.sandbox.sandbox(1)?;
+    let mut out = Vec::new();
+    let mut broke = 0;
+    for f in files {
+        let dish = match f
+            .text
+            .map_err(|d| vec![d])
+            .and_then(|t| sandbox.evaluate(&f.display, &t))
+        {
+            Ok(d) => d,
+            Err(diags) => {
+                out.push(serde_json::json!({ "file": f.display, "error": diags[0].message }));
+                continue;
+            }
+        };
+        let mut changes = Vec::new();
+        for (field, list) in [
+            ("inputs", &dish.inputs),
+            ("native-inputs", &dish.native_inputs),
+            ("propagated-inputs", &dish.propagated_inputs),
+        ] {
+            for item in &list.items {
+                let c = compare(&old, &new, &item.value);
+                if matches!(c, Change::Broke { .. }) {
+                    broke += 1;
+                }
+                changes
+                    .push(serde_json::json!({ "field": field, "spec": item.value, "change": c }));
+            }
+        }
+        out.push(serde_json::json!({ "file": f.display, "inputs": changes }));
+    }
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&out)?),
+        Format::Human => {
+            for d in &out {
+                let file = d["file"].as_str().unwrap_or_default();
+                if let Some(e) = d.get("error") {
+                    println!(
+                        "{file}: does not evaluate: {}",
+                        e.as_str().unwrap_or_default()
+                    );
+                    continue;
+                }
+                for c in d["inputs"].as_array().into_iter().flatten() {
+                    let spec = c["spec"].as_str().unwrap_or_default();
+                    let ch = &c["change"];
+                    let show = |r: &serde_json::Value| {
+                        format!(
+                            "{} {} {}",
+                            r["module"].as_str().unwrap_or(""),
+                            r["variable"].as_str().unwrap_or(""),
+                            r["version"].as_str().unwrap_or("")
+                        )
+                    };
+                    match ch["status"].as_str().unwrap_or_default() {
+                        "same" => {}
+                        "changed" => println!(
+                            "{file}: \"{spec}\": {} -> {}",
+                            show(&ch["old"]),
+                            show(&ch["new"])
+                        ),
+                        "broke" => println!(
+                            "{file}: \"{spec}\": BROKEN: {} ({})",
+                            ch["error"].as_str().unwrap_or(""),
+                            ch["help"].as_str().unwrap_or("")
+                        ),
+                        "fixed" => {
+                            println!("{file}: \"{spec}\": now resolves to {}", show(&ch["new"]))
+                        }
+                        _ => println!(
+                            "{file}: \"{spec}\": still broken: {}",
+                            ch["error"].as_str().unwrap_or("")
+                        ),
+                    }
+                }
+            }
+            eprintln!(
+                "re-resolved {} dish{}: {broke} input{} broke",
+                out.len(),
+                if out.len() == 1 { "" } else { "es" },
+                if broke == 1 { "" } else { "s" }
             );
         }
-        vec![default]
+    }
+    Ok(if broke > 0 {
+        ExitCode::from(1)
     } else {
-        args.paths.clone()
-    };
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let paths = dish_paths(&args.paths)?;
     let limits = args.sandbox.limits();
     let files = check::collect(&paths, limits.source_bytes)?;
     if files.is_empty() {

@@ -276,6 +276,51 @@ pub fn resolve(index: &Index, spec: &str) -> Result<Resolved, ResolveError> {
     })
 }
 
+/// How one specification's resolution differs between two indexes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum Change {
+    Same {
+        resolved: Resolved,
+    },
+    Changed {
+        old: Resolved,
+        new: Resolved,
+    },
+    Broke {
+        old: Resolved,
+        error: String,
+        help: String,
+    },
+    Fixed {
+        error: String,
+        new: Resolved,
+    },
+    StillBroken {
+        error: String,
+    },
+}
+
+/// Resolve `spec` against `old` and `new` and say what changed.
+pub fn compare(old: &Index, new: &Index, spec: &str) -> Change {
+    match (resolve(old, spec), resolve(new, spec)) {
+        (Ok(a), Ok(b)) if a == b => Change::Same { resolved: a },
+        (Ok(a), Ok(b)) => Change::Changed { old: a, new: b },
+        (Ok(a), Err(e)) => Change::Broke {
+            old: a,
+            error: e.to_string(),
+            help: e.help(),
+        },
+        (Err(e), Ok(b)) => Change::Fixed {
+            error: e.to_string(),
+            new: b,
+        },
+        (Err(e), Err(_)) => Change::StillBroken {
+            error: e.to_string(),
+        },
+    }
+}
+
 /// Up to three known names close to `name`.
 pub fn suggest(index: &Index, name: &str) -> Vec<String> {
     let max = (name.chars().count() / 3).max(1);
@@ -349,6 +394,28 @@ mod tests {
             var("python:out"),
             "(gnu packages python) python-3.11 3.11.14"
         );
+    }
+
+    #[test]
+    fn comparing_two_indexes_reports_changes_and_breakage() {
+        let old = idx();
+        let tsv = "name\tversion\tmodule\tvariable\tline\tflags\n\
+                   guile\t3.0.9\t(gnu packages guile)\tguile-3.0\t1\t-\n\
+                   guile\t3.2.0\t(gnu packages guile)\tguile-3.2\t2\t-\n";
+        let new = Index::parse(tsv.to_string().into(), "s\tm\tv\n", "v\tn\tu\n", "test").unwrap();
+        assert!(
+            matches!(compare(&old, &new, "guile"), Change::Changed { new, .. } if new.variable == "guile-3.2")
+        );
+        assert!(matches!(
+            compare(&old, &new, "guile@3.0.9"),
+            Change::Same { .. }
+        ));
+        assert!(matches!(compare(&old, &new, "zstd"), Change::Broke { .. }));
+        assert!(matches!(
+            compare(&old, &new, "nonexistent-pkg"),
+            Change::StillBroken { .. }
+        ));
+        assert!(matches!(compare(&new, &old, "zstd"), Change::Fixed { .. }));
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub struct Policy {
 
 /// Resolved inputs of a dish, per field.
 #[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct ResolvedInputs {
     pub inputs: Vec<Resolved>,
     pub native_inputs: Vec<Resolved>,
@@ -293,16 +294,20 @@ fn check_known<'a>(
     }
     let names: Vec<String> = known.map(str::to_string).collect();
     let close = potluck_guest::eval::closest(&at.value, names.iter().cloned());
-    let listing = if field == "license" {
-        "--license help"
+    let file = if field == "license" {
+        "licenses.tsv"
     } else {
-        "--build-system help"
+        "build-systems.tsv"
     };
     let help = match close {
-        Some(c) => format!("did you mean '{c}? `potluck-wasm init {listing}` lists them all"),
-        None => format!(
-            "`potluck-wasm init {listing}` lists the {} known names",
+        Some(c) => format!(
+            "did you mean '{c}? (all {} names are in the package index's {file})",
             names.len()
+        ),
+        None => format!(
+            "use one of the {} names in the package index's {file}, e.g. '{}",
+            names.len(),
+            names[0]
         ),
     };
     cx.error(

@@ -1,0 +1,433 @@
+//! Every validation and resolution rule, good and bad, through
+//! `potluck-wasm check` (JSON and human output).
+
+mod common;
+
+use common::{cli, tempdir};
+use serde_json::Value;
+
+const TEMPLATE: &str = r#"(potluck-package
+  (name "hello")
+  (version "2.12.1")
+  (source (potluck-source
+            (git-uri "https://git.savannah.gnu.org/git/hello.git")
+            (git-commit "0123456789abcdef0123456789abcdef01234567")
+            (sha256 "0ssi1wpaf7plaswqqjwigppsg5fyh99vdlb9kzl7c9lng89ndq1i")))
+  (build-system 'gnu)
+  (arguments '(#:tests? #f))
+  (inputs '("guile@3.0" "zstd:lib"))
+  (native-inputs '("pkg-config"))
+  (propagated-inputs '())
+  (synopsis "Friendly greeter")
+  (description "GNU Hello prints a friendly greeting.")
+  (license 'gpl3+)
+  (home-page "https://www.gnu.org/software/hello/"))
+"#;
+
+/// (what to replace, replacement, expected kind or "ok", message substring)
+const CASES: &[(&str, &str, &str, &str)] = &[
+    ("", "", "ok", ""),
+    (
+        "(name \"hello\")",
+        "(name \"\")",
+        "validation",
+        "field `name`: must not be empty",
+    ),
+    (
+        "(name \"hello\")",
+        "(name \"Hello\")",
+        "validation",
+        "is not a Guix package name",
+    ),
+    (
+        "(name \"hello\")",
+        "(name \"he/llo\")",
+        "validation",
+        "is not a Guix package name",
+    ),
+    (
+        "(name \"hello\")",
+        "(name \"a..b\")",
+        "validation",
+        "is not a Guix package name",
+    ),
+    (
+        "(name \"hello\")",
+        "(name \"-x\")",
+        "validation",
+        "is not a Guix package name",
+    ),
+    ("(name \"hello\")", "(name \"gtk+-2.0_x\")", "ok", ""),
+    (
+        "(version \"2.12.1\")",
+        "(version \"\")",
+        "validation",
+        "field `version`: must not be empty",
+    ),
+    (
+        "(version \"2.12.1\")",
+        "(version \"2.12 beta\")",
+        "validation",
+        "contains white space",
+    ),
+    (
+        "https://git.savannah.gnu.org/git/hello.git",
+        "git://git.savannah.gnu.org/hello.git",
+        "ok",
+        "",
+    ),
+    (
+        "https://git.savannah.gnu.org/git/hello.git",
+        "ssh://git.savannah.gnu.org/hello.git",
+        "validation",
+        "the scheme `ssh:` is not allowed",
+    ),
+    (
+        "https://git.savannah.gnu.org/git/hello.git",
+        "https://git.savannah.gnu.org/hello.git#main",
+        "validation",
+        "must not have a `#fragment`",
+    ),
+    (
+        "https://git.savannah.gnu.org/git/hello.git",
+        "https://me:pw@git.savannah.gnu.org/hello.git",
+        "validation",
+        "user name or password",
+    ),
+    (
+        "https://git.savannah.gnu.org/git/hello.git",
+        "http://127.0.0.1/x.git",
+        "validation",
+        "is not a public address",
+    ),
+    (
+        "https://git.savannah.gnu.org/git/hello.git",
+        "http://0x7f.1/x.git",
+        "validation",
+        "is not a public address",
+    ),
+    (
+        "https://git.savannah.gnu.org/git/hello.git",
+        "http://[::1]/x.git",
+        "validation",
+        "is not a public address",
+    ),
+    (
+        "https://git.savannah.gnu.org/git/hello.git",
+        "http://[fd12::1]/x.git",
+        "validation",
+        "is not a public address",
+    ),
+    (
+        "https://git.savannah.gnu.org/git/hello.git",
+        "http://169.254.169.254/x",
+        "validation",
+        "is not a public address",
+    ),
+    (
+        "https://git.savannah.gnu.org/git/hello.git",
+        "http://gitlab.internal/x",
+        "validation",
+        "local-network name",
+    ),
+    (
+        "0123456789abcdef0123456789abcdef01234567",
+        "0123456789ABCDEF0123456789ABCDEF01234567",
+        "validation",
+        "must be in lowercase",
+    ),
+    (
+        "0123456789abcdef0123456789abcdef01234567",
+        "012345",
+        "validation",
+        "40 hexadecimal digits",
+    ),
+    (
+        "0ssi1wpaf7plaswqqjwigppsg5fyh99vdlb9kzl7c9lng89ndq1i",
+        "0ssi1wpaf7plaswqqjwigppsg5fyh99vdlb9kzl7c9lng89ndq1",
+        "validation",
+        "must be 52 nix-base32 characters, but has 51",
+    ),
+    (
+        "0ssi1wpaf7plaswqqjwigppsg5fyh99vdlb9kzl7c9lng89ndq1i",
+        "0ssi1wpaf7plaswqqjwigppsg5fyh99vdlb9kzl7c9lng89ndq1u",
+        "validation",
+        "character 52 (`u`)",
+    ),
+    (
+        "0ssi1wpaf7plaswqqjwigppsg5fyh99vdlb9kzl7c9lng89ndq1i",
+        "zssi1wpaf7plaswqqjwigppsg5fyh99vdlb9kzl7c9lng89ndq1i",
+        "validation",
+        "does not decode to a 32-byte hash",
+    ),
+    (
+        "(build-system 'gnu)",
+        "(build-system 'gnuu)",
+        "validation",
+        "did you mean 'gnu?",
+    ),
+    ("(build-system 'gnu)", "(build-system 'cargo)", "ok", ""),
+    (
+        "(license 'gpl3+)",
+        "(license 'gpl4+)",
+        "validation",
+        "is not a known license",
+    ),
+    ("(license 'gpl3+)", "(license 'expat)", "ok", ""),
+    (
+        "(arguments '(#:tests? #f))",
+        "(arguments '(tests? #f))",
+        "validation",
+        "element 1 must be a keyword",
+    ),
+    (
+        "(arguments '(#:tests? #f))",
+        "(arguments '(#:tests?))",
+        "validation",
+        "has no value",
+    ),
+    (
+        "(arguments '(#:tests? #f))",
+        "(arguments 5)",
+        "validation",
+        "must be a list of keywords and values",
+    ),
+    (
+        "(home-page \"https://www.gnu.org/software/hello/\")",
+        "(home-page \"git://www.gnu.org/hello\")",
+        "validation",
+        "the scheme `git:` is not allowed",
+    ),
+    (
+        "(home-page \"https://www.gnu.org/software/hello/\")",
+        "(home-page \"https://localhost/\")",
+        "validation",
+        "this machine",
+    ),
+    (
+        "(synopsis \"Friendly greeter\")",
+        "(synopsis \"\")",
+        "validation",
+        "field `synopsis`: must not be empty",
+    ),
+    (
+        "(synopsis \"Friendly greeter\")",
+        "(synopsis \"Declarative synopsis here\")",
+        "validation",
+        "placeholder",
+    ),
+    (
+        "(synopsis \"Friendly greeter\")",
+        "(synopsis \"\\\") (system \\\"x\\\")\")",
+        "validation",
+        "must start with a letter or a digit",
+    ),
+    (
+        "(synopsis \"Friendly greeter\")",
+        "(synopsis \"Two\\nlines\")",
+        "validation",
+        "control character U+000A",
+    ),
+    (
+        "(description \"GNU Hello prints a friendly greeting.\")",
+        "(description \"\")",
+        "validation",
+        "field `description`: must not be empty",
+    ),
+    (
+        "(description \"GNU Hello prints a friendly greeting.\")",
+        "(description \"Declarative description here...\")",
+        "validation",
+        "placeholder",
+    ),
+    (
+        "\"guile@3.0\"",
+        "\"guile@9\"",
+        "resolution",
+        "no version of `guile` matches `9`",
+    ),
+    (
+        "\"guile@3.0\"",
+        "\"gulie\"",
+        "resolution",
+        "no package is named `gulie`",
+    ),
+    (
+        "\"guile@3.0\"",
+        "\"guile@3.0 zstd\"",
+        "resolution",
+        "is not a package specification",
+    ),
+    (
+        "\"guile@3.0\"",
+        "\"/gnu/store/x-bash\"",
+        "resolution",
+        "contains `/`",
+    ),
+    ("\"guile@3.0\"", "\"glib:bin\"", "ok", ""),
+];
+
+/// Lint advice: a warning (the dish is still ok) unless --deny-warnings.
+const LINTS: &[(&str, &str, &str)] = &[
+    ("(synopsis \"Friendly greeter\")", "(synopsis \"A friendly greeter\")", "starts with an article"),
+    ("(synopsis \"Friendly greeter\")", "(synopsis \"Friendly greeter.\")", "ends with a period"),
+    ("(synopsis \"Friendly greeter\")", "(synopsis \"friendly greeter\")", "starts with a lowercase letter"),
+    ("(synopsis \"Friendly greeter\")", "(synopsis \"Friendly greeter that greets people in a great many ways, in many languages and scripts\")", "characters long"),
+    ("(description \"GNU Hello prints a friendly greeting.\")", "(description \"prints a friendly greeting.\")", "does not start with a capital letter"),
+    ("(description \"GNU Hello prints a friendly greeting.\")", "(description \"GNU Hello prints a friendly greeting\")", "does not end with a period"),
+    ("\"pkg-config\"", "\"pkg-config\" \"pkg-config\"", "is listed twice"),
+    ("\"pkg-config\"", "\"guile@3.0.9:out\"", ""),
+];
+
+fn run(dish: &str, extra: &[&str]) -> (i32, Value) {
+    let dir = tempdir();
+    let file = dir.path().join("hello.scm");
+    std::fs::write(&file, dish).unwrap();
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(extra);
+    args.push(file.to_str().unwrap());
+    let out = cli(&args, dir.path());
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    (out.status.code().unwrap(), json["dishes"][0].clone())
+}
+
+fn mutate(from: &str, to: &str) -> String {
+    if from.is_empty() {
+        return TEMPLATE.to_string();
+    }
+    assert!(TEMPLATE.contains(from), "{from}");
+    TEMPLATE.replacen(from, to, 1)
+}
+
+#[test]
+fn every_rule_through_check_json() {
+    let mut failures = Vec::new();
+    for (from, to, kind, msg) in CASES {
+        let dish = mutate(from, to);
+        let (code, report) = run(&dish, &[]);
+        let diags = report["diagnostics"].as_array().unwrap();
+        let errors: Vec<&Value> = diags.iter().filter(|d| d["severity"] == "error").collect();
+        let good = if *kind == "ok" {
+            code == 0 && errors.is_empty()
+        } else {
+            code == 1
+                && errors.iter().any(|d| {
+                    let text = format!("{} {}", d["message"], d["help"]);
+                    d["kind"] == *kind
+                        && text.contains(msg)
+                        && d["help"].is_string()
+                        && d["line"].as_u64().unwrap() >= 1
+                })
+        };
+        if !good {
+            failures.push(format!(
+                "{to}: expected {kind} `{msg}`, got {code} {diags:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn lint_advice_is_a_warning_unless_denied() {
+    for (from, to, msg) in LINTS {
+        let dish = mutate(from, to);
+        let (code, report) = run(&dish, &[]);
+        assert_eq!(code, 0, "{to}: {report}");
+        let warnings: Vec<&str> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] == "warning")
+            .map(|d| d["message"].as_str().unwrap())
+            .collect();
+        if msg.is_empty() {
+            assert!(warnings.is_empty(), "{to}: {warnings:?}");
+            continue;
+        }
+        assert!(
+            warnings.iter().any(|w| w.contains(msg)),
+            "{to}: {warnings:?}"
+        );
+        let (code, report) = run(&dish, &["--deny-warnings"]);
+        assert_eq!(code, 1, "{to}: --deny-warnings must fail: {report}");
+    }
+}
+
+#[test]
+fn resolution_is_shown_and_serialised() {
+    let (code, report) = run(TEMPLATE, &[]);
+    assert_eq!(code, 0);
+    let inputs = &report["inputs"]["inputs"];
+    assert_eq!(inputs[0]["spec"], "guile@3.0");
+    assert_eq!(inputs[0]["module"], "(gnu packages guile)");
+    assert_eq!(inputs[1]["variable"], "zstd-1.5.7");
+    assert_eq!(inputs[1]["output"], "lib");
+    assert_eq!(
+        report["inputs"]["native-inputs"][0]["variable"],
+        "pkg-config"
+    );
+
+    let dir = tempdir();
+    let file = dir.path().join("hello.scm");
+    std::fs::write(&file, TEMPLATE).unwrap();
+    let out = cli(
+        &["check", "--explain-inputs", file.to_str().unwrap()],
+        dir.path(),
+    );
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("inputs: \"zstd:lib\" -> (gnu packages compression) zstd-1.5.7 (version 1.5.7, output lib)"), "{text}");
+}
+
+#[test]
+fn another_index_can_be_selected_and_reresolved() {
+    let dir = tempdir();
+    let idx = dir.path().join("index");
+    std::fs::create_dir(&idx).unwrap();
+    std::fs::write(
+        idx.join("packages.tsv"),
+        "name\tversion\tmodule\tvariable\tline\tflags\nguile\t3.2.0\t(gnu packages guile)\tguile-3.2\t1\t-\npkg-config\t0.29.2\t(gnu packages pkg-config)\tpkg-config\t2\t-\n",
+    )
+    .unwrap();
+    std::fs::write(
+        idx.join("build-systems.tsv"),
+        "symbol\tmodule\tvariable\ngnu\t(guix build-system gnu)\tgnu-build-system\n",
+    )
+    .unwrap();
+    std::fs::write(
+        idx.join("licenses.tsv"),
+        "variable\tname\turi\ngpl3+\tGPL 3+\thttps://www.gnu.org/licenses/gpl.html\n",
+    )
+    .unwrap();
+    let file = dir.path().join("hello.scm");
+    std::fs::write(&file, TEMPLATE).unwrap();
+    let (code, report) = run(TEMPLATE, &["--index", idx.to_str().unwrap()]);
+    assert_eq!(
+        code, 1,
+        "guile@3.0 and zstd do not resolve in the small index: {report}"
+    );
+
+    let out = cli(
+        &[
+            "reresolve",
+            "--new-index",
+            idx.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "an input broke");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("\"guile@3.0\": BROKEN: no version of `guile` matches `3.0`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"zstd:lib\": BROKEN: no package is named `zstd`"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("pkg-config"),
+        "unchanged inputs are not listed: {text}"
+    );
+}
