@@ -96,8 +96,15 @@ impl Index {
             .expect("the shipped index is well formed (tested)")
     }
 
-    /// Load `packages.tsv`, `build-systems.tsv` and `licenses.tsv` from `dir`.
-    pub fn load(dir: &Path) -> Result<Index, IndexError> {
+    /// Load `packages.tsv`, `build-systems.tsv` and `licenses.tsv` from
+    /// `path`, a directory, or the directory of `path` when it names one of
+    /// those files.
+    pub fn load(path: &Path) -> Result<Index, IndexError> {
+        let dir = if path.is_file() {
+            path.parent().unwrap_or(Path::new("."))
+        } else {
+            path
+        };
         let read = |name: &str| {
             let p = dir.join(name);
             std::fs::read_to_string(&p).map_err(|source| IndexError::Io {

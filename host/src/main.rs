@@ -143,9 +143,10 @@ struct CheckArgs {
     /// Show which Guix module and variable every input resolves to.
     #[arg(long)]
     explain_inputs: bool,
-    /// Package index directory (packages.tsv, build-systems.tsv,
-    /// licenses.tsv) [default: the index shipped with potluck-wasm].
-    #[arg(long, value_name = "DIR")]
+    /// Package index: a directory with packages.tsv, build-systems.tsv and
+    /// licenses.tsv, or its packages.tsv [default: the index shipped with
+    /// potluck-wasm].
+    #[arg(long, value_name = "FILE|DIR")]
     index: Option<PathBuf>,
     #[command(flatten)]
     sandbox: SandboxArgs,

@@ -324,13 +324,29 @@ pub fn compare(old: &Index, new: &Index, spec: &str) -> Change {
 /// Up to three known names close to `name`.
 pub fn suggest(index: &Index, name: &str) -> Vec<String> {
     let max = (name.chars().count() / 3).max(1);
+    // Each edit changes a histogram of the bytes by at most 2: a cheap
+    // filter before the edit distance.
+    let histogram = |s: &str| {
+        let mut h = [0i16; 32];
+        for b in s.bytes() {
+            h[(b % 32) as usize] += 1;
+        }
+        h
+    };
+    let wanted = histogram(name);
     let mut scored: Vec<(usize, &str)> = index
         .names()
         .filter(|k| k.len().abs_diff(name.len()) <= max)
-        .filter_map(|k| {
-            let d = potluck_guest::eval::edit_distance(name, k);
-            (d <= max).then_some((d, k))
+        .filter(|k| {
+            let h = histogram(k);
+            let diff: i32 = h
+                .iter()
+                .zip(wanted.iter())
+                .map(|(a, b)| (a - b).abs() as i32)
+                .sum();
+            diff as usize <= 2 * max
         })
+        .filter_map(|k| potluck_guest::eval::edit_distance_within(name, k, max).map(|d| (d, k)))
         .collect();
     scored.sort();
     scored
