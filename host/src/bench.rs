@@ -294,6 +294,14 @@ fn print_table(r: &Results) {
             format!("{}", r.median_fuel_per_dish),
         ),
         (
+            "load the shipped package index (median)",
+            format!("{:.1} ms", r.index_load_ms),
+        ),
+        (
+            "resolve 100 000 input specifications",
+            format!("{:.0} ms", r.resolve_100k_ms),
+        ),
+        (
             "peak RSS of the bench process",
             format!("{:.1} MiB", r.peak_rss_mib),
         ),

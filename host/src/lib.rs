@@ -9,6 +9,7 @@ pub mod bench;
 pub mod check;
 pub mod diagnostic;
 pub mod dish;
+pub mod emit;
 pub mod index;
 pub mod nix;
 pub mod resolve;

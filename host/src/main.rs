@@ -35,6 +35,8 @@ enum Command {
     /// Re-resolve dishes' inputs against a new package index and report
     /// which inputs changed and which broke.
     Reresolve(ReresolveArgs),
+    /// Write the channel modules of dishes (they must pass `check`).
+    Emit(EmitArgs),
     /// Build a package index from a Guix source checkout.
     Index(IndexArgs),
     /// Measure cold start, per-dish latency and throughput.
@@ -153,6 +155,27 @@ struct CheckArgs {
 }
 
 #[derive(Args)]
+struct EmitArgs {
+    /// Dish files or directories of dishes.
+    #[arg(required = true)]
+    dishes: Vec<PathBuf>,
+    /// The git URL the dishes come from (names the module).
+    #[arg(long)]
+    repo: String,
+    /// The branch the dishes come from (names the module).
+    #[arg(long)]
+    branch: String,
+    /// The channel root to write into (created if needed).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Package index [default: the shipped one].
+    #[arg(long, value_name = "FILE|DIR")]
+    index: Option<PathBuf>,
+    #[command(flatten)]
+    sandbox: SandboxArgs,
+}
+
+#[derive(Args)]
 struct IndexArgs {
     /// The root of a Guix source checkout (it has gnu/packages/).
     #[arg(long, value_name = "DIR")]
@@ -201,6 +224,7 @@ fn main() -> ExitCode {
         }),
         Command::Reresolve(args) => run_reresolve(args),
         Command::Index(args) => run_index(args),
+        Command::Emit(args) => run_emit(args),
         Command::Bench(args) => potluck_wasm::bench::run(&args).map(|()| ExitCode::SUCCESS),
     };
     match result {
@@ -223,6 +247,83 @@ fn dish_paths(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         );
     }
     Ok(vec![default])
+}
+
+fn run_emit(args: EmitArgs) -> anyhow::Result<ExitCode> {
+    use potluck_wasm::emit;
+    let index = match &args.index {
+        Some(p) => Index::load(p)?,
+        None => Index::builtin(),
+    };
+    let limits = args.sandbox.limits();
+    let files = check::collect(&args.dishes, limits.source_bytes)?;
+    let sandbox = args.sandbox.sandbox(1)?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let channel = args.out.join(".guix-channel");
+    if !channel.exists() {
+        std::fs::write(&channel, emit::guix_channel())?;
+    }
+    let mut failed = 0;
+    for f in files {
+        let source = match f.text {
+            Ok(t) => t,
+            Err(d) => {
+                eprintln!("{}\n", d.render(None, false));
+                failed += 1;
+                continue;
+            }
+        };
+        let dish = match sandbox.evaluate(&f.display, &source) {
+            Ok(d) => d,
+            Err(diags) => {
+                for d in diags {
+                    eprintln!("{}\n", d.render(Some(&source), false));
+                }
+                failed += 1;
+                continue;
+            }
+        };
+        let v = validate::validate(&dish, &source, &index, validate::Policy::default());
+        if v.has_errors() {
+            for d in v.diagnostics.iter().filter(|d| d.is_error()) {
+                eprintln!("{}\n", d.render(Some(&source), false));
+            }
+            failed += 1;
+            continue;
+        }
+        let stem = std::path::Path::new(&f.display)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("dish");
+        let module = emit::module_path(&args.repo, &args.branch, stem);
+        let text = emit::emit_module(
+            &dish,
+            &v.resolved,
+            &index,
+            &module,
+            &emit::header_comments(&source),
+        )
+        .with_context(|| format!("cannot emit {}", f.display))?;
+        let path = args.out.join(&module.file);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let tmp = path.with_extension("scm.tmp");
+        std::fs::write(&tmp, &text)?;
+        std::fs::rename(&tmp, &path)?;
+        println!(
+            "{} -> {} ({})",
+            f.display,
+            module.file,
+            module.name.join(" ")
+        );
+    }
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn run_index(args: IndexArgs) -> anyhow::Result<ExitCode> {
