@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod dish;
 pub mod emit;
 pub mod index;
+pub mod init;
 pub mod nix;
 pub mod resolve;
 pub mod sandbox;

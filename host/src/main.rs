@@ -35,6 +35,8 @@ enum Command {
     /// Re-resolve dishes' inputs against a new package index and report
     /// which inputs changed and which broke.
     Reresolve(ReresolveArgs),
+    /// Start guix-potluck/ at the root of a git checkout.
+    Init(InitArgs),
     /// Write the channel modules of dishes (they must pass `check`).
     Emit(EmitArgs),
     /// Build a package index from a Guix source checkout.
@@ -155,6 +157,22 @@ struct CheckArgs {
 }
 
 #[derive(Args)]
+struct InitArgs {
+    /// The public git URL others clone this repository from [default: the `origin` remote].
+    remote: Option<String>,
+    /// The build system, or `help` to list them.
+    #[arg(long, default_value = "gnu")]
+    build_system: String,
+    /// The license (a variable of `(guix licenses)`), or `help` to list them.
+    #[arg(long, default_value = "gpl3+")]
+    license: String,
+    /// Add autoconf, automake, libtool and pkg-config as native inputs
+    /// (gnu-build-system then runs autoreconf when there is no configure).
+    #[arg(long)]
+    autotools: bool,
+}
+
+#[derive(Args)]
 struct EmitArgs {
     /// Dish files or directories of dishes.
     #[arg(required = true)]
@@ -225,6 +243,7 @@ fn main() -> ExitCode {
         Command::Reresolve(args) => run_reresolve(args),
         Command::Index(args) => run_index(args),
         Command::Emit(args) => run_emit(args),
+        Command::Init(args) => run_init(args),
         Command::Bench(args) => potluck_wasm::bench::run(&args).map(|()| ExitCode::SUCCESS),
     };
     match result {
@@ -247,6 +266,43 @@ fn dish_paths(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         );
     }
     Ok(vec![default])
+}
+
+fn run_init(args: InitArgs) -> anyhow::Result<ExitCode> {
+    let index = Index::builtin();
+    if args.build_system == "help" {
+        for b in &index.build_systems {
+            println!("{:<20} {} {}", b.symbol, b.module, b.variable);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.license == "help" {
+        for l in &index.licenses {
+            println!("{:<20} {}", l.variable, l.name);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let opts = potluck_wasm::init::InitOptions {
+        remote: args.remote,
+        build_system: args.build_system,
+        license: args.license,
+        autotools: args.autotools,
+    };
+    let dish = potluck_wasm::init::init(std::path::Path::new("."), &opts, &index)?;
+    let shown = dish
+        .strip_prefix(".")
+        .unwrap_or(&dish)
+        .display()
+        .to_string();
+    println!("created {shown} and guix-potluck/README.md");
+    println!("next steps:");
+    println!(
+        "  1. replace the placeholder synopsis and description in {shown}, and list the inputs"
+    );
+    println!("  2. potluck-wasm check");
+    println!("  3. git add guix-potluck && git commit -m 'Add potluck dish' && git push");
+    println!("  4. potluck-wasm update REMOTE-GIT-URL BRANCH --host HOST");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_emit(args: EmitArgs) -> anyhow::Result<ExitCode> {
