@@ -25,7 +25,7 @@ use crate::sandbox::{Cache, Limits, Sandbox};
 #[derive(Args, Debug, Clone)]
 pub struct BenchArgs {
     /// Directory of typical dishes (`*.scm`) to measure.
-    #[arg(long, default_value = "tests/fixtures/bench-corpus")]
+    #[arg(long, default_value = "tests/fixtures/shared-dishes/valid")]
     corpus: PathBuf,
     /// Steady-state rounds over the corpus.
     #[arg(long, default_value_t = 20)]
