@@ -175,6 +175,13 @@ fn hostile_files_on_disk_get_clear_errors_and_the_rest_is_checked() {
     symlink(".", pot.join("dir.scm")).unwrap();
     std::fs::create_dir(pot.join("subdir.scm")).unwrap();
     symlink("a-good.scm", pot.join("inside-link.scm")).unwrap();
+    // A FIFO: opening it would block forever; it must not be opened.
+    let fifo = pot.join("fifo.scm");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
 
     let (code, json) = check_json(&[], dir.path());
     assert_eq!(code, 1);
@@ -228,6 +235,11 @@ fn hostile_files_on_disk_get_clear_errors_and_the_rest_is_checked() {
         msg("subdir.scm").contains("directory"),
         "{}",
         msg("subdir.scm")
+    );
+    assert!(
+        msg("fifo.scm").contains("not a regular file"),
+        "{}",
+        msg("fifo.scm")
     );
     for r in reports {
         for d in r["diagnostics"].as_array().unwrap() {

@@ -36,6 +36,9 @@ pub const PACKAGE_REQUIRED: &[&str] = &[
 pub const SOURCE_FIELDS: &[&str] = &["git-uri", "git-commit", "sha256", "snippet"];
 pub const SOURCE_REQUIRED: &[&str] = &["git-uri", "git-commit", "sha256"];
 
+/// Most package specifications in one inputs field.
+pub const MAX_SPECS: usize = 500;
+
 /// Most nodes a datum field (`arguments`, `snippet`) may flatten to.
 pub const MAX_DATUM_NODES: usize = 100_000;
 /// Deepest nesting (in the car direction and in vectors) of a datum field.
@@ -330,6 +333,23 @@ impl Fields<'_> {
                 span,
             };
         };
+        if items.len() > MAX_SPECS {
+            self.errs.push(
+                Diagnostic::new(
+                    DiagnosticKind::Limit,
+                    format!(
+                        "field `{field}` lists {} inputs, more than the {MAX_SPECS} allowed",
+                        items.len()
+                    ),
+                    Some(span),
+                )
+                .with_help("a package has a few dozen inputs at most"),
+            );
+            return SpecList {
+                items: Vec::new(),
+                span,
+            };
+        }
         let mut out = Vec::new();
         for item in &items {
             match item {

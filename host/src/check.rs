@@ -56,9 +56,15 @@ pub fn collect(paths: &[PathBuf], max_bytes: usize) -> Result<Vec<DishFile>, Usa
         if meta.is_dir() {
             out.extend(collect_dir(p, max_bytes)?);
         } else {
-            let text = std::fs::File::open(p)
-                .map_err(|e| io_diag(&p.display().to_string(), &e))
-                .and_then(|f| read_capped(f, &p.display().to_string(), max_bytes, meta.is_file()));
+            let shown = p.display().to_string();
+            // Never open what is not a regular file: opening a FIFO blocks.
+            let text = if meta.is_file() {
+                std::fs::File::open(p)
+                    .map_err(|e| io_diag(&shown, &e))
+                    .and_then(|f| read_capped(f, &shown, max_bytes, true))
+            } else {
+                Err(not_regular(&shown))
+            };
             out.push(DishFile {
                 display: p.display().to_string(),
                 text,
@@ -122,8 +128,11 @@ fn collect_dir(dir: &Path, max_bytes: usize) -> Result<Vec<DishFile>, UsageError
                         .with_help("dishes are the `.scm` files directly inside guix-potluck/"),
                 );
             }
+            if !meta.is_file() {
+                return Err(not_regular(&display));
+            }
             let f = root.open(&name).map_err(|e| escape_or_io(&display, &e))?;
-            read_capped(f.into_std(), &display, max_bytes, meta.is_file())
+            read_capped(f.into_std(), &display, max_bytes, true)
         });
         out.push(DishFile { display, text });
     }
@@ -169,6 +178,15 @@ fn libc_exdev() -> i32 {
     18
 }
 
+fn not_regular(file: &str) -> Diagnostic {
+    Diagnostic::error(
+        Kind::Io,
+        "this is not a regular file (a device, FIFO or socket); it was not opened",
+    )
+    .in_file(file)
+    .with_help("dishes must be regular text files")
+}
+
 /// Read at most `max` bytes; larger, binary or non-UTF-8 files are refused
 /// with a diagnostic.  `regular` is whether the path is a regular file
 /// (FIFOs and devices are refused without reading).
@@ -179,12 +197,7 @@ pub fn read_capped(
     regular: bool,
 ) -> Result<String, Diagnostic> {
     if !regular {
-        return Err(Diagnostic::error(
-            Kind::Io,
-            "this is not a regular file (a device, FIFO or socket)",
-        )
-        .in_file(file)
-        .with_help("dishes must be regular text files"));
+        return Err(not_regular(file));
     }
     let mut buf = Vec::new();
     f.take(max as u64 + 1)

@@ -140,7 +140,14 @@ impl Diagnostic {
     }
 
     /// Render like rustc.  `source` is the file's text when there is one.
+    /// Text from the dish (messages, the quoted source line) is made safe
+    /// for a terminal: control, escape and bidi characters never reach it.
     pub fn render(&self, source: Option<&str>, color: bool) -> String {
+        let source = source.map(terminal_safe_source);
+        let source = source.as_deref();
+        let message = terminal_safe(&self.message);
+        let help = self.help.as_deref().map(terminal_safe);
+        let notes: Vec<String> = self.notes.iter().map(|n| terminal_safe(n)).collect();
         let renderer = if color {
             Renderer::styled()
         } else {
@@ -150,7 +157,7 @@ impl Diagnostic {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
         };
-        let title = format!("{} [{}]", self.message, self.kind.as_str());
+        let title = format!("{message} [{}]", self.kind.as_str());
         let origin;
         let mut msg = level.title(&title);
         let location;
@@ -186,16 +193,52 @@ impl Diagnostic {
                 }
             }
         }
-        for n in &self.notes {
+        for n in &notes {
             msg = msg.footer(Level::Note.title(n));
         }
-        if let Some(h) = &self.help {
+        if let Some(h) = &help {
             msg = msg.footer(Level::Help.title(h));
         }
         let mut out = String::new();
         let _ = write!(out, "{}", renderer.render(msg));
         out
     }
+}
+
+fn unsafe_for_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text with every character a terminal would act on shown as `\u{..}`.
+pub fn terminal_safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if unsafe_for_terminal(c) || c == '\n' {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Source text made terminal-safe without moving any byte offset or
+/// column: each unsafe character is replaced by a visible one of the same
+/// UTF-8 length (`?`, `¿` or `\u{fffd}`).
+fn terminal_safe_source(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if !unsafe_for_terminal(c) {
+                return c;
+            }
+            match c.len_utf8() {
+                1 => '?',
+                2 => '¿',
+                _ => '\u{fffd}',
+            }
+        })
+        .collect()
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
@@ -235,6 +278,23 @@ mod tests {
             "error: field `name` must be a string [invalid-dish]\n --> guix-potluck/hello.scm:2:9\n  |\n2 |   (name 'hello))\n  |         ^^^^^^\n  |\n  = help: write it as a string: (name \"hello\")"
         );
         assert_eq!((d.line, d.column), (Some(2), Some(9)));
+    }
+
+    #[test]
+    fn terminal_escapes_never_reach_the_terminal() {
+        let src = "(error \"\u{1b}]0;OWNED\u{7}\u{202e}x\")\n";
+        let d = Diagnostic::error(Kind::UserError, "raw \u{1b}[2J here")
+            .at(src, 1, 6)
+            .with_help("h\u{7}");
+        let text = d.render(Some(src), false);
+        assert!(
+            !text
+                .chars()
+                .any(|c| c == '\u{1b}' || c == '\u{7}' || c == '\u{202e}'),
+            "{text:?}"
+        );
+        assert!(text.contains("raw \\u{1b}[2J here"), "{text}");
+        assert_eq!(terminal_safe_source(src).len(), src.len());
     }
 
     #[test]

@@ -58,9 +58,15 @@ pub fn segment(text: &str) -> String {
     let trimmed = out
         .trim_matches(|c| c == '-' || c == '.')
         .replace("..", ".");
-    if trimmed == text && !trimmed.is_empty() {
+    if trimmed == text && valid_symbol(&trimmed) {
         return trimmed;
     }
+    // What Guile would read as a number (a branch `2.0`) gets a prefix.
+    let trimmed = if trimmed.is_empty() || valid_symbol(&trimmed) {
+        trimmed
+    } else {
+        format!("x-{trimmed}")
+    };
     let hash = hex::encode(&Sha256::digest(text.as_bytes())[..4]);
     if trimmed.is_empty() {
         format!("x-{hash}")
@@ -106,18 +112,31 @@ pub fn valid_symbol(s: &str) -> bool {
     // Letters and digits of any script, and Scheme's symbol punctuation:
     // no white space, control, format (bidi) or delimiter character.
     let allowed = |c: char| c.is_alphanumeric() || "!$%&*/:<=>?^_~+-.".contains(c);
-    if !s.chars().all(allowed) || first.is_ascii_digit() {
+    if !s.chars().all(allowed) {
         return false;
     }
     // `.` alone is list syntax; only `...` may start with a dot.
     if first == '.' && s != "..." {
         return false;
     }
-    // `+1`, `-.5`: numbers, not symbols.
-    if (first == '+' || first == '-')
-        && s[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.')
-    {
-        return false;
+    if first == '+' || first == '-' {
+        // `+1`, `-.5` are numbers; `+i`, `-inf.0i` are complex numbers.
+        if s[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.')
+            || (s.len() > 1 && s.ends_with('i'))
+        {
+            return false;
+        }
+    }
+    if first.is_ascii_digit() {
+        // Guile reads `0ad` or `1+` as symbols, but `1e3`, `1/2`, `#x1f`,
+        // `12#` or `3+4i` as numbers: accept digits only when followed by a
+        // letter that no number syntax uses.
+        let name_letter = s
+            .chars()
+            .any(|c| c.is_alphabetic() && !c.is_ascii_hexdigit() && !"iIdDsSlL".contains(c));
+        if !(name_letter || s == "1+" || s == "1-") || s.contains('/') {
+            return false;
+        }
     }
     potluck_guest::num::parse_number(s, 10).is_none()
 }
@@ -416,6 +435,8 @@ mod tests {
         assert!(segment("").starts_with("x-"));
         assert!(segment("..").starts_with("x-"));
         assert!(valid_symbol(&segment("Ünïcode/ブランチ")));
+        assert!(segment("2.0").starts_with("x-2.0-"), "{}", segment("2.0"));
+        assert_eq!(segment("0ad"), "0ad");
     }
 
     #[test]
@@ -472,7 +493,12 @@ mod tests {
         assert_eq!(p.out, r#""a\"b\\c\nd\u2028e\x00f\x7f""#);
         for bad in [
             "",
-            "1abc",
+            "1e3",
+            "12",
+            "+i",
+            "-i",
+            "+inf.0i",
+            "-nan.0i",
             "#foo",
             "a b",
             "a(b",
@@ -492,6 +518,10 @@ mod tests {
             assert!(!valid_symbol(bad), "{bad:?}");
         }
         for good in [
+            "0ad",
+            "1+",
+            "1-",
+            "389-ds-base",
             "guile-3.0",
             "%pkg-config",
             "license:gpl3+",

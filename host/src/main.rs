@@ -1,6 +1,6 @@
 //! The `potluck-wasm` command line.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -353,14 +353,20 @@ fn run_emit(args: EmitArgs) -> anyhow::Result<ExitCode> {
             .and_then(|s| s.to_str())
             .unwrap_or("dish");
         let module = emit::module_path(&args.repo, &args.branch, stem);
-        let text = emit::emit_module(
+        let text = match emit::emit_module(
             &dish,
             &v.resolved,
             &index,
             &module,
             &emit::header_comments(&source),
-        )
-        .with_context(|| format!("cannot emit {}", f.display))?;
+        ) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot emit {}: {e}\n", f.display);
+                failed += 1;
+                continue;
+            }
+        };
         let path = args.out.join(&module.file);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
@@ -582,7 +588,12 @@ fn run_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 "dishes": reports,
                 "summary": { "checked": reports.len(), "ok": reports.len() - failed, "failed": failed },
             });
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                serde_json::to_string_pretty(&out)?
+            );
         }
         Format::Human => {
             let color = match args.color {

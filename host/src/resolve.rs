@@ -221,12 +221,26 @@ fn rank(p: &Package, name: &str) -> (bool, bool, bool, bool) {
 
 /// Resolve one specification.
 pub fn resolve(index: &Index, spec: &str) -> Result<Resolved, ResolveError> {
+    resolve_with(index, spec, true)
+}
+
+/// [`resolve`], computing did-you-mean suggestions for an unknown name only
+/// when `suggestions` is set.
+pub fn resolve_with(
+    index: &Index,
+    spec: &str,
+    suggestions: bool,
+) -> Result<Resolved, ResolveError> {
     let parsed = parse_spec(spec)?;
     let rows: Vec<Package> = index.named(parsed.name).collect();
     if rows.is_empty() {
         return Err(ResolveError::UnknownName {
             name: parsed.name.to_string(),
-            suggestions: suggest(index, parsed.name),
+            suggestions: if suggestions {
+                suggest(index, parsed.name)
+            } else {
+                Vec::new()
+            },
         });
     }
     let candidates: Vec<&Package> = rows
@@ -327,7 +341,7 @@ pub fn suggest(index: &Index, name: &str) -> Vec<String> {
     // Each edit changes a histogram of the bytes by at most 2: a cheap
     // filter before the edit distance.
     let histogram = |s: &str| {
-        let mut h = [0i16; 32];
+        let mut h = [0i32; 32];
         for b in s.bytes() {
             h[(b % 32) as usize] += 1;
         }
@@ -342,7 +356,7 @@ pub fn suggest(index: &Index, name: &str) -> Vec<String> {
             let diff: i32 = h
                 .iter()
                 .zip(wanted.iter())
-                .map(|(a, b)| (a - b).abs() as i32)
+                .map(|(a, b)| (a - b).abs())
                 .sum();
             diff as usize <= 2 * max
         })

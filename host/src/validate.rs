@@ -55,6 +55,8 @@ struct Cx<'a> {
     dish: &'a Dish,
     source: &'a str,
     out: Vec<Diagnostic>,
+    /// Unknown input names suggestions were computed for.
+    suggested: usize,
 }
 
 impl Cx<'_> {
@@ -81,6 +83,7 @@ pub fn validate(dish: &Dish, source: &str, index: &Index, policy: Policy) -> Val
         dish,
         source,
         out: Vec::new(),
+        suggested: 0,
     };
     check_name(&mut cx);
     check_version(&mut cx);
@@ -118,6 +121,10 @@ pub fn validate(dish: &Dish, source: &str, index: &Index, policy: Policy) -> Val
         index.licenses.iter().map(|l| l.variable.as_str()),
     );
     check_arguments(&mut cx);
+    check_printable(&mut cx, "arguments", &dish.arguments);
+    if let Some(snippet) = &dish.source.snippet {
+        check_printable(&mut cx, "snippet", snippet);
+    }
     if let Err(why) = check_public_uri(&dish.home_page.value, &["http", "https"], policy) {
         cx.error(
             "home-page",
@@ -361,6 +368,30 @@ fn check_arguments(cx: &mut Cx) {
     }
 }
 
+/// Every symbol and keyword in `d` must be one the emitted module can
+/// spell (see `emit::valid_symbol`): `check` refuses what `emit` could not write.
+fn check_printable(cx: &mut Cx, field: &str, d: &Spanned<Datum>) {
+    fn first_bad(d: &Datum) -> Option<String> {
+        match d {
+            Datum::Symbol(s) if !crate::emit::valid_symbol(s) => Some(format!("the symbol `{s}`")),
+            Datum::Keyword(k) if !crate::emit::valid_symbol(k) => {
+                Some(format!("the keyword `#:{k}`"))
+            }
+            Datum::List(items, tail) => items.iter().chain(tail.as_deref()).find_map(first_bad),
+            Datum::Vector(items) => items.iter().find_map(first_bad),
+            _ => None,
+        }
+    }
+    if let Some(what) = first_bad(&d.value) {
+        cx.error(
+            field,
+            d,
+            format!("{what} cannot be written in a Guile module (Guile would read it as something else)"),
+            "use plain names: letters, digits and `-`, not starting like a number",
+        );
+    }
+}
+
 fn describe(d: &Datum) -> String {
     match d {
         Datum::Symbol(s) => format!("the symbol `{s}`"),
@@ -507,11 +538,29 @@ fn check_description(cx: &mut Cx) {
     }
 }
 
+/// Unknown names past this many per dish get no suggestions (each
+/// suggestion scans the whole index).
+const MAX_SUGGESTED: usize = 8;
+
 fn resolve_list(cx: &mut Cx, field: &str, list: &SpecList, index: &Index) -> Vec<Resolved> {
     let mut out = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
+    if list.items.len() > potluck_guest::dish::MAX_SPECS {
+        let d = Diagnostic::error(
+            Kind::Limit,
+            format!(
+                "field `{field}`: {} inputs, more than the {} allowed",
+                list.items.len(),
+                potluck_guest::dish::MAX_SPECS
+            ),
+        )
+        .in_file(&cx.dish.file)
+        .at(cx.source, list.span.start, list.span.end);
+        cx.out.push(d);
+        return out;
+    }
+    let mut seen = std::collections::HashSet::new();
     for item in &list.items {
-        if seen.contains(&item.value.as_str()) {
+        if !seen.insert(item.value.as_str()) {
             cx.warn(
                 field,
                 item,
@@ -520,8 +569,8 @@ fn resolve_list(cx: &mut Cx, field: &str, list: &SpecList, index: &Index) -> Vec
             );
             continue;
         }
-        seen.push(&item.value);
-        match resolve::resolve(index, &item.value) {
+        let suggest = cx.suggested < MAX_SUGGESTED;
+        match resolve::resolve_with(index, &item.value, suggest) {
             Ok(r) => {
                 if let Some(w) = &r.warning {
                     cx.warn(
@@ -534,6 +583,9 @@ fn resolve_list(cx: &mut Cx, field: &str, list: &SpecList, index: &Index) -> Vec
                 out.push(r);
             }
             Err(e) => {
+                if matches!(e, resolve::ResolveError::UnknownName { .. }) {
+                    cx.suggested += 1;
+                }
                 let d = Diagnostic::error(Kind::Resolution, format!("field `{field}`: {e}"))
                     .in_file(&cx.dish.file)
                     .at(cx.source, item.span.start, item.span.end)
