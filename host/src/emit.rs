@@ -128,12 +128,12 @@ pub fn valid_symbol(s: &str) -> bool {
         }
     }
     if first.is_ascii_digit() {
-        // Guile reads `0ad` or `1+` as symbols, but `1e3`, `1/2`, `#x1f`,
+        // Guile reads `0ad` or `1+` as symbols, but `1e3`, `1/2`, `1f0`,
         // `12#` or `3+4i` as numbers: accept digits only when followed by a
         // letter that no number syntax uses.
         let name_letter = s
             .chars()
-            .any(|c| c.is_alphabetic() && !c.is_ascii_hexdigit() && !"iIdDsSlL".contains(c));
+            .any(|c| c.is_alphabetic() && !"eEsSfFdDlLiI".contains(c));
         if !(name_letter || s == "1+" || s == "1-") || s.contains('/') {
             return false;
         }
