@@ -213,6 +213,11 @@ impl<'a> Reader<'a> {
             match self.peek() {
                 Some(c) if c.is_whitespace() => {
                     self.bump();
+                    // Skip a run of ASCII white space at once.
+                    let bytes = self.src.as_bytes();
+                    while self.pos < bytes.len() && bytes[self.pos].is_ascii_whitespace() {
+                        self.pos += 1;
+                    }
                 }
                 Some(';') => {
                     self.pos = match self.src[self.pos..].find('\n') {
@@ -502,11 +507,21 @@ impl<'a> Reader<'a> {
 
     fn read_token(&mut self) -> &'a str {
         let start = self.pos;
-        while let Some(c) = self.peek() {
-            if is_delimiter(c) {
-                break;
+        let bytes = self.src.as_bytes();
+        while self.pos < bytes.len() {
+            let b = bytes[self.pos];
+            if b < 0x80 {
+                // ASCII: the common case, without decoding.
+                if is_delimiter(b as char) {
+                    break;
+                }
+                self.pos += 1;
+            } else {
+                match self.peek() {
+                    Some(c) if !is_delimiter(c) => self.pos += c.len_utf8(),
+                    _ => break,
+                }
             }
-            self.bump();
         }
         &self.src[start..self.pos]
     }
@@ -631,11 +646,16 @@ impl<'a> Reader<'a> {
                 None,
             ));
         }
-        if let Some(v) = num::parse_number(tok, 10) {
-            return Ok(Syntax {
-                kind: SyntaxKind::Lit(v),
-                span,
-            });
+        // Only a token that starts like a number can be one.
+        let numeric_start =
+            tok.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'));
+        if numeric_start {
+            if let Some(v) = num::parse_number(tok, 10) {
+                return Ok(Syntax {
+                    kind: SyntaxKind::Lit(v),
+                    span,
+                });
+            }
         }
         if tok == "." {
             return Err(err(
