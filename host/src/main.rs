@@ -255,6 +255,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// The index at `path`, or the one shipped in the binary.
+fn load_index(path: Option<&std::path::Path>) -> anyhow::Result<Index> {
+    Ok(match path {
+        Some(p) => Index::load(p)?,
+        None => Index::builtin(),
+    })
+}
+
 fn dish_paths(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     if !paths.is_empty() {
         return Ok(paths.to_vec());
@@ -307,10 +315,7 @@ fn run_init(args: InitArgs) -> anyhow::Result<ExitCode> {
 
 fn run_emit(args: EmitArgs) -> anyhow::Result<ExitCode> {
     use potluck_wasm::emit;
-    let index = match &args.index {
-        Some(p) => Index::load(p)?,
-        None => Index::builtin(),
-    };
+    let index = load_index(args.index.as_deref())?;
     let limits = args.sandbox.limits();
     let files = check::collect(&args.dishes, limits.source_bytes)?;
     let sandbox = args.sandbox.sandbox(1)?;
@@ -425,10 +430,7 @@ fn run_index(args: IndexArgs) -> anyhow::Result<ExitCode> {
 fn run_reresolve(args: ReresolveArgs) -> anyhow::Result<ExitCode> {
     use potluck_wasm::resolve::{compare, Change};
     let paths = dish_paths(&args.paths)?;
-    let old = match &args.old_index {
-        Some(dir) => Index::load(dir)?,
-        None => Index::builtin(),
-    };
+    let old = load_index(args.old_index.as_deref())?;
     let new = Index::load(&args.new_index)?;
     let limits = args.sandbox.limits();
     let files = check::collect(&paths, limits.source_bytes)?;
@@ -559,10 +561,7 @@ fn run_check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             b.inc(1);
         }
     };
-    let index = match &args.index {
-        Some(dir) => Index::load(dir)?,
-        None => Index::builtin(),
-    };
+    let index = load_index(args.index.as_deref())?;
     let deny = args.deny_warnings;
     let validate = |dish: &potluck_wasm::dish::Dish, source: &str| {
         let mut v = validate::validate(dish, source, &index, validate::Policy::default());
