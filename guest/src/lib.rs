@@ -12,6 +12,8 @@ pub mod bindings;
 pub mod diag;
 pub mod dish;
 pub mod eval;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fuzzing;
 pub mod macros;
 pub mod num;
 pub mod printer;

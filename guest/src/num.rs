@@ -294,8 +294,24 @@ pub fn parse_number(text: &str, default_radix: u32) -> Option<Value> {
         }
         s = &s[2..];
     }
+    // R5RS `#` digit placeholders, which Guile reads: `1#` is 10.0, `1#/2`
+    // is 5.0, `1.5#e1` is 15.0; they make the number inexact unless `#e`.
+    let expanded: String;
+    let hashed = s.contains('#');
+    if hashed {
+        expanded = expand_hash_digits(s, radix)?;
+        s = &expanded;
+    }
+    // `#e1.1` is the exact value of the decimal as written (11/10), not of
+    // the nearest flonum.
+    if exactness == Some(true) && radix == 10 {
+        if let Some(r) = exact_decimal(s) {
+            return Some(rat_to_value(r));
+        }
+    }
     let n = parse_real(s, radix)?;
     Some(match exactness {
+        None if hashed => Value::Real(n.to_f64()),
         None => n.into_value(),
         Some(true) => match n {
             Num::Real(f) => BigRational::from_float(f).map(rat_to_value)?,
@@ -303,6 +319,128 @@ pub fn parse_number(text: &str, default_radix: u32) -> Option<Value> {
         },
         Some(false) => Value::Real(n.to_f64()),
     })
+}
+
+/// `s` with its `#` digit placeholders replaced by `0`, or `None` when a
+/// `#` is misplaced: only after at least one digit, only at the end of an
+/// integer, numerator, denominator or mantissa (`1#.#`, `1.5#`, but not
+/// `1#.5`), never in an exponent, and in radix 10 only for decimals.
+fn expand_hash_digits(s: &str, radix: u32) -> Option<String> {
+    let (sign, body) = match s.as_bytes().first() {
+        Some(b'+' | b'-') => s.split_at(1),
+        _ => ("", s),
+    };
+    let uinteger = |t: &str| {
+        let d = t.trim_end_matches('#');
+        !d.is_empty() && d.chars().all(|c| c.is_digit(radix))
+    };
+    if let Some((n, d)) = body.split_once('/') {
+        if !uinteger(n) || !uinteger(d) {
+            return None;
+        }
+    } else if radix == 10 {
+        let (mantissa, exponent) = match body.find(['e', 'E']) {
+            Some(i) => body.split_at(i),
+            None => (body, ""),
+        };
+        if exponent.contains('#') {
+            return None;
+        }
+        let (int, frac) = match mantissa.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (mantissa, None),
+        };
+        let int_digits = int.trim_end_matches('#');
+        if !int_digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let int_hashes = int.len() - int_digits.len();
+        match frac {
+            None if int_digits.is_empty() => return None,
+            None => {}
+            Some(f) => {
+                let frac_digits = f.trim_end_matches('#');
+                if !frac_digits.bytes().all(|b| b.is_ascii_digit())
+                    || (int_hashes > 0 && !frac_digits.is_empty())
+                    || (int_digits.is_empty() && (int_hashes > 0 || frac_digits.is_empty()))
+                {
+                    return None;
+                }
+            }
+        }
+    } else if !uinteger(body) {
+        return None;
+    }
+    Some(format!("{sign}{}", body.replace('#', "0")))
+}
+
+/// The exact value of a radix-10 decimal such as `-1.25e3`; `None` when `s`
+/// is not one (integers and rationals are exact already), or when its
+/// exponent is so large that the float path's bounds must apply.
+fn exact_decimal(s: &str) -> Option<BigRational> {
+    if !s.contains(['.', 'e', 'E']) {
+        return None;
+    }
+    let b = s.as_bytes();
+    let mut i = 0;
+    let negative = b.first() == Some(&b'-');
+    if matches!(b.first(), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    let mut digits = String::new();
+    let mut frac_digits: i64 = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        digits.push(b[i] as char);
+        i += 1;
+    }
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            digits.push(b[i] as char);
+            frac_digits += 1;
+            i += 1;
+        }
+    }
+    if digits.is_empty() {
+        return None;
+    }
+    let mut exponent: i64 = 0;
+    if i < b.len() && matches!(b[i], b'e' | b'E') {
+        i += 1;
+        let exp_negative = b.get(i) == Some(&b'-');
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            exponent = exponent
+                .saturating_mul(10)
+                .saturating_add(i64::from(b[i] - b'0'));
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        if exp_negative {
+            exponent = -exponent;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    let scale = exponent.saturating_sub(frac_digits);
+    // The reader has no allocation budget: keep 10^scale small.
+    if scale.unsigned_abs() > 400 {
+        return None;
+    }
+    let mantissa = BigInt::parse_bytes(digits.as_bytes(), 10)?;
+    let power = num_traits::pow(BigInt::from(10), scale.unsigned_abs() as usize);
+    let value = if scale >= 0 {
+        BigRational::from_integer(mantissa * power)
+    } else {
+        BigRational::new(mantissa, power)
+    };
+    Some(if negative { -value } else { value })
 }
 
 fn parse_real(s: &str, radix: u32) -> Option<Num> {
@@ -455,6 +593,35 @@ mod tests {
         assert_eq!(p("."), "none");
         assert_eq!(p("1e"), "none");
         assert_eq!(p("99999999999999999999"), "99999999999999999999");
+    }
+
+    /// Found by the differential oracle against Guile 3.0 (fuzz/README.md).
+    #[test]
+    fn hash_digits_and_exact_decimals_read_as_guile_reads_them() {
+        assert_eq!(p("1#"), "10.0");
+        assert_eq!(p("-1##"), "-100.0");
+        assert_eq!(p("+1#.#"), "10.0");
+        assert_eq!(p("1.5#"), "1.5");
+        assert_eq!(p(".5#"), "0.5");
+        assert_eq!(p("10#."), "100.0");
+        assert_eq!(p("1.#e2"), "100.0");
+        assert_eq!(p("1.5#e1"), "15.0");
+        assert_eq!(p("1#/2"), "5.0");
+        assert_eq!(p("1/2#"), "0.05");
+        assert_eq!(p("#e1#"), "10");
+        assert_eq!(p("#e1#/3"), "10/3");
+        assert_eq!(p("#i1#"), "10.0");
+        assert_eq!(p("#x1#"), "16.0");
+        for bad in [
+            "#", ".#", "1#1", "1#.5", "#.5", "1#/#", "1#e#", "1e2#", "#b1#.#", "#x1#.#",
+        ] {
+            assert_eq!(p(bad), "none", "{bad}");
+        }
+        assert_eq!(p("#e1.1"), "11/10");
+        assert_eq!(p("#e1e-2"), "1/100");
+        assert_eq!(p("#e-1.5e3"), "-1500");
+        assert_eq!(p("#e1.1#"), "11/10");
+        assert_eq!(p("#e1.5"), "3/2");
     }
 
     #[test]

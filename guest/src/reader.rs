@@ -170,7 +170,7 @@ pub fn read_all(src: &str) -> ReadResult<Vec<Syntax>> {
     let mut r = Reader { src, pos: 0 };
     let mut out = Vec::new();
     loop {
-        r.skip_atmosphere()?;
+        r.skip_atmosphere(0)?;
         if r.pos >= r.src.len() {
             return Ok(out);
         }
@@ -208,7 +208,11 @@ impl<'a> Reader<'a> {
         Some(c)
     }
 
-    fn skip_atmosphere(&mut self) -> ReadResult<()> {
+    /// Skip white space and comments.  `depth` is the nesting of the datum
+    /// being read: a `#;` datum comment reads the datum it comments out one
+    /// level deeper, so chains (`#;#;#;...`) and nests (`#;(#;(...`) of them
+    /// are bounded by [`MAX_NESTING`] like any other nesting.
+    fn skip_atmosphere(&mut self, depth: usize) -> ReadResult<()> {
         loop {
             match self.peek() {
                 Some(c) if c.is_whitespace() => {
@@ -262,16 +266,27 @@ impl<'a> Reader<'a> {
                     }
                 }
                 Some('#') if self.peek2() == Some(';') => {
+                    let start = self.pos;
+                    if depth >= MAX_NESTING {
+                        return Err(Diagnostic::new(
+                            DiagnosticKind::Limit,
+                            format!(
+                                "datum comments `#;` nested more than {MAX_NESTING} levels deep"
+                            ),
+                            Some(Span::new(start, start + 2)),
+                        ));
+                    }
                     self.pos += 2;
-                    self.skip_atmosphere()?;
+                    self.skip_atmosphere(depth + 1)?;
                     if self.pos >= self.src.len() {
+                        // The span is the `#;` itself: comments may follow it.
                         return Err(err(
                             "`#;` at the end of the file comments out nothing",
-                            Span::new(self.pos.saturating_sub(2), self.pos),
+                            Span::new(start, start + 2),
                             None,
                         ));
                     }
-                    self.read(0)?;
+                    self.read(depth + 1)?;
                 }
                 _ => return Ok(()),
             }
@@ -286,7 +301,7 @@ impl<'a> Reader<'a> {
                 Some(Span::new(self.pos, self.pos + 1)),
             ));
         }
-        self.skip_atmosphere()?;
+        self.skip_atmosphere(depth)?;
         let start = self.pos;
         let Some(c) = self.bump() else {
             return Err(err(
@@ -323,7 +338,7 @@ impl<'a> Reader<'a> {
 
     fn read_prefixed(&mut self, name: &str, start: usize, depth: usize) -> ReadResult<Syntax> {
         let head_span = Span::new(start, self.pos);
-        self.skip_atmosphere()?;
+        self.skip_atmosphere(depth + 1)?;
         if self.pos >= self.src.len() {
             return Err(err(
                 format!(
@@ -346,7 +361,7 @@ impl<'a> Reader<'a> {
         let mut items = Vec::new();
         let mut tail = None;
         loop {
-            self.skip_atmosphere()?;
+            self.skip_atmosphere(depth + 1)?;
             let here = self.pos;
             match self.peek() {
                 None => {
@@ -376,7 +391,7 @@ impl<'a> Reader<'a> {
                 Some('.') if self.peek2().is_none_or(is_delimiter) && !items.is_empty() => {
                     self.bump();
                     let t = self.read(depth + 1)?;
-                    self.skip_atmosphere()?;
+                    self.skip_atmosphere(depth + 1)?;
                     match self.bump() {
                         Some(c) if c == close => {
                             tail = Some(Rc::new(t));
@@ -766,6 +781,12 @@ mod tests {
         assert!(show("#\\bogus").starts_with("ERR unknown character name"));
         assert!(show("(a . b c)").starts_with("ERR a dotted list"));
         assert!(show("(1 ]").starts_with("ERR `]` closes"));
+        // Found by fuzzing (fuzz/regressions/reader/datum-comment-at-eof):
+        // the span was the last two bytes of the file, inside the `λ`.
+        assert_eq!(
+            show("x #;; λ"),
+            "ERR `#;` at the end of the file comments out nothing@Some((2, 4))"
+        );
     }
 
     #[test]
@@ -773,6 +794,20 @@ mod tests {
         let src = "(".repeat(100_000);
         let e = read_all(&src).unwrap_err();
         assert_eq!(e.kind, DiagnosticKind::Limit);
+    }
+
+    /// Found by fuzzing (fuzz/regressions/reader/datum-comment-chain): a
+    /// chain or a nest of `#;` recursed once per comment, past any bound,
+    /// and overflowed the native stack.
+    #[test]
+    fn datum_comment_chains_are_a_limit_not_a_crash() {
+        let chain = format!("{}x", "#;".repeat(100_000));
+        let e = read_all(&chain).unwrap_err();
+        assert_eq!(e.kind, DiagnosticKind::Limit);
+        let nest = "(#;".repeat(100_000);
+        assert_eq!(read_all(&nest).unwrap_err().kind, DiagnosticKind::Limit);
+        assert_eq!(show("#;#;a b c"), "c");
+        assert_eq!(show("(1 #;#;(2) 3 4)"), "(1 4)");
     }
 
     #[test]

@@ -7,7 +7,14 @@
 //!   host re-validation): median and p99;
 //! - throughput in dishes per second with 1 and 2 worker threads;
 //! - CPU time to stop an infinite loop with the default limits;
-//! - peak resident memory of this process.
+//! - peak resident memory of this process, and of `check` on 1 000 dishes;
+//! - the same corpus under Guile 3.0's own `eval-in-sandbox` with the 2017
+//!   potluck bindings (`benches/guile/sandbox-bench.scm`): steady-state
+//!   dishes/s in one process and cold start (one `guile` per dish), and the
+//!   ratios between the two;
+//! - with `--host`: an enqueue burst against a real `host-channel` process
+//!   (requests/s, p99 latency) and a 100-dish repo updated end to end, from
+//!   a local `git daemon` to the channel commit.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,8 +32,20 @@ use crate::sandbox::{Cache, Limits, Sandbox};
 #[derive(Args, Debug, Clone)]
 pub struct BenchArgs {
     /// Directory of typical dishes (`*.scm`) to measure.
-    #[arg(long, default_value = "tests/fixtures/shared-dishes/valid")]
+    #[arg(long, default_value = "benches/dishes")]
     corpus: PathBuf,
+    /// The Guile baseline script.
+    #[arg(long, default_value = "benches/guile/sandbox-bench.scm")]
+    guile_script: PathBuf,
+    /// Skip the Guile baseline.
+    #[arg(long)]
+    no_guile: bool,
+    /// Also measure the shared host: enqueue burst and end-to-end update.
+    #[arg(long)]
+    host: bool,
+    /// Requests in the enqueue burst (with --host).
+    #[arg(long, default_value_t = 5000)]
+    burst: usize,
     /// Steady-state rounds over the corpus.
     #[arg(long, default_value_t = 20)]
     rounds: usize,
@@ -53,6 +72,42 @@ pub struct Results {
     pub index_load_ms: f64,
     pub resolve_100k_ms: f64,
     pub peak_rss_mib: f64,
+    pub check_1000_dishes_peak_rss_mib: f64,
+    pub check_1000_dishes_ms: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guile: Option<GuileResults>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<HostResults>,
+}
+
+/// Guile 3.0 `eval-in-sandbox` on the same corpus.
+#[derive(Debug, Serialize)]
+pub struct GuileResults {
+    pub version: String,
+    /// A fresh `make-sandbox-module` per dish.
+    pub steady_dishes_per_sec: f64,
+    pub steady_median_us: f64,
+    /// Interfaces built once, a fresh module per dish (Guile's best case).
+    pub steady_shared_dishes_per_sec: f64,
+    pub steady_shared_median_us: f64,
+    /// One `guile` process per dish, script compiled (cache warm).
+    pub cold_one_dish_ms: f64,
+    /// potluck-wasm 1 worker / Guile's best steady state.
+    pub ratio_steady_1_worker: f64,
+    /// potluck-wasm 2 workers / Guile's best steady state.
+    pub ratio_steady_2_workers: f64,
+    /// Guile cold start / potluck-wasm cold check (warm cache).
+    pub ratio_cold: f64,
+}
+
+/// The shared host, as a real `host-channel` process on loopback.
+#[derive(Debug, Serialize)]
+pub struct HostResults {
+    pub burst_requests: usize,
+    pub enqueues_per_sec: f64,
+    pub enqueue_median_ms: f64,
+    pub enqueue_p99_ms: f64,
+    pub update_100_dishes_median_ms: f64,
 }
 
 fn corpus(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
@@ -190,6 +245,17 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     };
 
     let (index_load_ms, resolve_100k_ms) = bench_resolution();
+    let (check_1000_ms, check_1000_rss) = check_many(&dishes, &scratch, &cache, 1000)?;
+    let guile = if args.no_guile {
+        None
+    } else {
+        Some(bench_guile(args, &scratch, first)?)
+    };
+    let host = if args.host {
+        Some(bench_host(args, &dishes, &scratch, &cache)?)
+    } else {
+        None
+    };
 
     let results = Results {
         corpus_dishes: dishes.len(),
@@ -205,6 +271,20 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         index_load_ms,
         resolve_100k_ms,
         peak_rss_mib: peak_rss_mib(),
+        check_1000_dishes_peak_rss_mib: check_1000_rss,
+        check_1000_dishes_ms: check_1000_ms,
+        guile: None,
+        host,
+    };
+    let results = Results {
+        guile: guile.map(|mut g| {
+            let best = g.steady_dishes_per_sec.max(g.steady_shared_dishes_per_sec);
+            g.ratio_steady_1_worker = results.dishes_per_sec_1_worker / best;
+            g.ratio_steady_2_workers = results.dishes_per_sec_2_workers / best;
+            g.ratio_cold = g.cold_one_dish_ms / results.cold_check_warm_cache_ms;
+            g
+        }),
+        ..results
     };
     let _ = std::fs::remove_dir_all(&scratch);
     print_table(&results);
@@ -310,10 +390,413 @@ fn print_table(r: &Results) {
         println!("{k:<48} {v:>12}");
     }
     println!("infinite loop diagnostic: {}", r.infinite_loop_diagnostic);
+    println!(
+        "{:<48} {:>12}",
+        "check of 1 000 dishes: peak RSS",
+        format!("{:.1} MiB", r.check_1000_dishes_peak_rss_mib)
+    );
+    println!(
+        "{:<48} {:>12}",
+        "check of 1 000 dishes: wall time",
+        format!("{:.0} ms", r.check_1000_dishes_ms)
+    );
+    if let Some(g) = &r.guile {
+        println!("\nGuile {} eval-in-sandbox, same corpus", g.version);
+        let rows = [
+            (
+                "steady state, fresh sandbox module per dish",
+                format!("{:.0} dishes/s", g.steady_dishes_per_sec),
+            ),
+            (
+                "  per dish (median)",
+                format!("{:.1} µs", g.steady_median_us),
+            ),
+            (
+                "steady state, shared interfaces (best case)",
+                format!("{:.0} dishes/s", g.steady_shared_dishes_per_sec),
+            ),
+            (
+                "  per dish (median)",
+                format!("{:.1} µs", g.steady_shared_median_us),
+            ),
+            (
+                "cold start, one dish per guile process",
+                format!("{:.1} ms", g.cold_one_dish_ms),
+            ),
+            (
+                "ratio: potluck-wasm 1 worker / Guile best",
+                format!("{:.1}x", g.ratio_steady_1_worker),
+            ),
+            (
+                "ratio: potluck-wasm 2 workers / Guile best",
+                format!("{:.1}x", g.ratio_steady_2_workers),
+            ),
+            (
+                "ratio: Guile cold / potluck-wasm cold (warm)",
+                format!("{:.1}x", g.ratio_cold),
+            ),
+        ];
+        for (k, v) in rows {
+            println!("{k:<48} {v:>12}");
+        }
+    }
+    if let Some(h) = &r.host {
+        println!("\nshared host (host-channel process on loopback)");
+        let rows = [
+            ("enqueue burst", format!("{} requests", h.burst_requests)),
+            (
+                "enqueues per second",
+                format!("{:.0}/s", h.enqueues_per_sec),
+            ),
+            (
+                "enqueue latency (median)",
+                format!("{:.2} ms", h.enqueue_median_ms),
+            ),
+            (
+                "enqueue latency (p99)",
+                format!("{:.2} ms", h.enqueue_p99_ms),
+            ),
+            (
+                "100-dish repo, fetch to commit (median)",
+                format!("{:.0} ms", h.update_100_dishes_median_ms),
+            ),
+        ];
+        for (k, v) in rows {
+            println!("{k:<48} {v:>12}");
+        }
+    }
 }
 
 fn tempdir() -> anyhow::Result<PathBuf> {
     let base = std::env::temp_dir().join(format!("potluck-bench-{}", std::process::id()));
     std::fs::create_dir_all(&base)?;
     Ok(base)
+}
+
+/// Peak RSS (MiB) and wall time (ms) of `check` on `n` dishes (the corpus
+/// repeated), measured with wait4(2) on the child.
+fn check_many(
+    dishes: &[(String, String)],
+    scratch: &Path,
+    cache: &Path,
+    n: usize,
+) -> anyhow::Result<(f64, f64)> {
+    let dir = scratch.join("many");
+    std::fs::create_dir_all(&dir)?;
+    for i in 0..n {
+        let (_, text) = &dishes[i % dishes.len()];
+        std::fs::write(dir.join(format!("d{i:04}.scm")), text)?;
+    }
+    let t = Instant::now();
+    let child = Command::new(std::env::current_exe()?)
+        .args(["check", "--format", "json", "--cache-dir"])
+        .arg(cache)
+        .arg(&dir)
+        .stdout(std::process::Stdio::null())
+        .spawn()?;
+    let (status, rss_kib) = wait_rusage(child)?;
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    if status != 0 {
+        bail!("check of {n} corpus dishes failed (exit status {status})");
+    }
+    Ok((ms, rss_kib as f64 / 1024.0))
+}
+
+/// Wait for `child`; its exit status and peak RSS in KiB.
+fn wait_rusage(child: std::process::Child) -> anyhow::Result<(i32, i64)> {
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if r != pid {
+        bail!("wait4 failed: {}", std::io::Error::last_os_error());
+    }
+    std::mem::forget(child);
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    Ok((code, usage.ru_maxrss))
+}
+
+fn guile_json(out: &std::process::Output, what: &str) -> anyhow::Result<serde_json::Value> {
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last().unwrap_or("");
+    serde_json::from_str(line).with_context(|| {
+        format!(
+            "Guile {what}: unexpected output {line:?}; stderr: {}",
+            crate::diagnostic::truncate(&String::from_utf8_lossy(&out.stderr), 2000)
+        )
+    })
+}
+
+fn bench_guile(args: &BenchArgs, scratch: &Path, first: &str) -> anyhow::Result<GuileResults> {
+    let version = Command::new("guile")
+        .arg("--version")
+        .output()
+        .context("Guile 3.0 is needed for the baseline (scripts/setup --test installs it; --no-guile skips it)")?;
+    let version = String::from_utf8_lossy(&version.stdout)
+        .lines()
+        .next()
+        .and_then(|l| l.split_whitespace().last())
+        .unwrap_or("?")
+        .to_string();
+    // Guile compiles the script once into its own cache, as the 2017 host
+    // ran compiled code; the dishes are evaluated by Guile's `eval`.
+    let ccache = scratch.join("guile-cache");
+    let guile = |mode: &str,
+                 extra: &[&str],
+                 env: Option<(&str, &str)>|
+     -> anyhow::Result<std::process::Output> {
+        let mut c = Command::new("guile");
+        c.arg(&args.guile_script)
+            .arg(mode)
+            .args(extra)
+            .env("XDG_CACHE_HOME", &ccache);
+        if let Some((k, v)) = env {
+            c.env(k, v);
+        }
+        Ok(c.output()?)
+    };
+    let warm = guile("one", &[first], None)?;
+    guile_json(&warm, "one")?;
+    let mut cold = Vec::new();
+    for _ in 0..args.cold_runs.max(1) {
+        let t = Instant::now();
+        let out = guile("one", &[first], None)?;
+        cold.push(t.elapsed().as_secs_f64() * 1000.0);
+        if !out.status.success() {
+            bail!(
+                "Guile could not evaluate {first}: {}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+    }
+    cold.sort_by(f64::total_cmp);
+    let corpus = args.corpus.display().to_string();
+    let rounds = args.rounds.div_ceil(4).max(2).to_string();
+    let mut steady = Vec::new();
+    for module in ["fresh", "shared"] {
+        let out = guile(
+            "steady",
+            &[&corpus, &rounds],
+            Some(("POTLUCK_BENCH_MODULE", module)),
+        )?;
+        let v = guile_json(&out, "steady")?;
+        if v["failures"].as_u64() != Some(0) {
+            bail!("Guile failed on some corpus dishes: {v}");
+        }
+        steady.push((
+            v["dishes_per_sec"].as_f64().unwrap_or(0.0),
+            v["per_dish_us_median"].as_f64().unwrap_or(0.0),
+        ));
+    }
+    Ok(GuileResults {
+        version,
+        steady_dishes_per_sec: steady[0].0,
+        steady_median_us: steady[0].1,
+        steady_shared_dishes_per_sec: steady[1].0,
+        steady_shared_median_us: steady[1].1,
+        cold_one_dish_ms: percentile(&cold, 0.5),
+        ratio_steady_1_worker: 0.0,
+        ratio_steady_2_workers: 0.0,
+        ratio_cold: 0.0,
+    })
+}
+
+/// A `host-channel` child process; killed on drop.
+struct HostProcess {
+    child: std::process::Child,
+    base: String,
+}
+
+impl HostProcess {
+    fn start(state: &Path, cache: &Path, extra: &[&str]) -> anyhow::Result<HostProcess> {
+        use std::io::BufRead;
+        let mut child = Command::new(std::env::current_exe()?)
+            .args(["host-channel", "--listen", "127.0.0.1:0", "--cache-dir"])
+            .arg(cache)
+            .arg("--state")
+            .arg(state)
+            .args(extra)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()?;
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line)?;
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .with_context(|| format!("host-channel did not start: {line:?}"))?
+            .to_string();
+        Ok(HostProcess { child, base })
+    }
+}
+
+impl Drop for HostProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn git_in(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@example.org",
+        ])
+        .args(args)
+        .output()
+        .context("git is needed for --host")?;
+    if !out.status.success() {
+        bail!("git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn bench_host(
+    args: &BenchArgs,
+    dishes: &[(String, String)],
+    scratch: &Path,
+    cache: &Path,
+) -> anyhow::Result<HostResults> {
+    // 1. Enqueue burst: only the API (no workers), distinct repos.
+    let host = HostProcess::start(
+        &scratch.join("burst-state"),
+        cache,
+        &["--workers", "0", "--max-queued", "1000000"],
+    )?;
+    let clients = 4;
+    let per = args.burst.div_ceil(clients);
+    let t = Instant::now();
+    let lat: Vec<f64> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..clients)
+            .map(|c| {
+                let base = host.base.clone();
+                s.spawn(move || -> anyhow::Result<Vec<f64>> {
+                    let agent: ureq::Agent = ureq::Agent::config_builder()
+                        .http_status_as_error(false)
+                        .build()
+                        .into();
+                    let mut lat = Vec::with_capacity(per);
+                    for i in 0..per {
+                        let body = serde_json::json!({
+                            "git-url": format!("https://example.org/bench/r{c}-{i}.git"),
+                            "branch": "main",
+                        });
+                        let t0 = Instant::now();
+                        let r = agent
+                            .post(&format!("{base}/api/enqueue-update"))
+                            .send_json(&body)?;
+                        lat.push(t0.elapsed().as_secs_f64() * 1000.0);
+                        if r.status().as_u16() != 202 {
+                            bail!("enqueue answered {}", r.status());
+                        }
+                    }
+                    Ok(lat)
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        for h in handles {
+            all.extend(
+                h.join()
+                    .map_err(|_| anyhow::anyhow!("client thread panicked"))??,
+            );
+        }
+        Ok::<_, anyhow::Error>(all)
+    })?;
+    let rps = lat.len() as f64 / t.elapsed().as_secs_f64();
+    let mut lat = lat;
+    lat.sort_by(f64::total_cmp);
+    drop(host);
+
+    // 2. A 100-dish repo updated end to end from a local git daemon.
+    let repos = scratch.join("repos");
+    let repo = repos.join("hundred");
+    std::fs::create_dir_all(repo.join("guix-potluck"))?;
+    git_in(&repo, &["init", "-q", "-b", "main"])?;
+    git_in(&repo, &["config", "uploadpack.allowFilter", "true"])?;
+    for (i, (_, text)) in dishes.iter().cycle().take(100).enumerate() {
+        std::fs::write(repo.join(format!("guix-potluck/d{i:03}.scm")), text)?;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut daemon = Command::new("git")
+        .args([
+            "daemon",
+            "--export-all",
+            "--reuseaddr",
+            "--listen=127.0.0.1",
+        ])
+        .arg(format!("--port={port}"))
+        .arg(format!("--base-path={}", repos.display()))
+        .arg(&repos)
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let host = HostProcess::start(
+        &scratch.join("e2e-state"),
+        cache,
+        &["--workers", "1", "--allow-loopback-remotes"],
+    );
+    let result = (|| -> anyhow::Result<f64> {
+        let host = host?;
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let url = format!("git://127.0.0.1:{port}/hundred");
+        let mut times = Vec::new();
+        for round in 0..5 {
+            std::fs::write(repo.join("README"), format!("round {round}\n"))?;
+            git_in(&repo, &["add", "-A"])?;
+            git_in(&repo, &["commit", "-q", "-m", "round"])?;
+            let t = Instant::now();
+            let mut r = agent
+                .post(&format!("{}/api/enqueue-update", host.base))
+                .send_json(serde_json::json!({ "git-url": url, "branch": "main" }))?;
+            let v: serde_json::Value = serde_json::from_str(&r.body_mut().read_to_string()?)?;
+            let id = v["job"].as_i64().context("no job id")?;
+            let job = loop {
+                let mut r = agent.get(&format!("{}/api/jobs/{id}", host.base)).call()?;
+                let v: serde_json::Value = serde_json::from_str(&r.body_mut().read_to_string()?)?;
+                if v["state"] == "done" || v["state"] == "failed" {
+                    break v;
+                }
+                if t.elapsed() > Duration::from_secs(60) {
+                    bail!("the 100-dish update did not finish in 60 s");
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            };
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            let published = job["dishes"]
+                .as_array()
+                .map_or(0, |d| d.iter().filter(|d| d["ok"] == true).count());
+            if job["state"] != "done" || published != 100 {
+                bail!(
+                    "the 100-dish update did not publish every dish: {}",
+                    job["summary"]
+                );
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        Ok(percentile(&times, 0.5))
+    })();
+    let _ = daemon.kill();
+    let _ = daemon.wait();
+    Ok(HostResults {
+        burst_requests: lat.len(),
+        enqueues_per_sec: rps,
+        enqueue_median_ms: percentile(&lat, 0.5),
+        enqueue_p99_ms: percentile(&lat, 0.99),
+        update_100_dishes_median_ms: result?,
+    })
 }

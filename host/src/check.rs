@@ -54,7 +54,7 @@ pub fn collect(paths: &[PathBuf], max_bytes: usize) -> Result<Vec<DishFile>, Usa
             UsageError::Path(format!("cannot read `{}`: {}", p.display(), io_reason(&e)))
         })?;
         if meta.is_dir() {
-            out.extend(collect_dir(p, max_bytes)?);
+            out.extend(collect_dir(p, p, max_bytes)?);
         } else {
             let shown = p.display().to_string();
             // Never open what is not a regular file: opening a FIFO blocks.
@@ -74,7 +74,13 @@ pub fn collect(paths: &[PathBuf], max_bytes: usize) -> Result<Vec<DishFile>, Usa
     Ok(out)
 }
 
-fn collect_dir(dir: &Path, max_bytes: usize) -> Result<Vec<DishFile>, UsageError> {
+/// The dish files directly in `dir`, read through a cap-std `Dir` rooted
+/// there; file names are shown as if `dir` were `shown`.
+pub fn collect_dir(
+    dir: &Path,
+    shown: &Path,
+    max_bytes: usize,
+) -> Result<Vec<DishFile>, UsageError> {
     let root =
         cap_std::fs::Dir::open_ambient_dir(dir, cap_std::ambient_authority()).map_err(|e| {
             UsageError::Path(format!(
@@ -95,13 +101,13 @@ fn collect_dir(dir: &Path, max_bytes: usize) -> Result<Vec<DishFile>, UsageError
         let Ok(entry) = entry else { continue };
         let raw = entry.file_name();
         let Some(name) = raw.to_str() else {
-            let shown = raw.to_string_lossy().to_string();
-            if shown.ends_with(".scm") {
+            let shown_name = raw.to_string_lossy().to_string();
+            if shown_name.ends_with(".scm") {
                 names.push((
-                    shown.clone(),
+                    shown_name.clone(),
                     Err(
                         Diagnostic::error(Kind::Io, "the file name is not valid UTF-8")
-                            .in_file(&join(dir, &shown))
+                            .in_file(&join(shown, &shown_name))
                             .with_help("rename the dish to a UTF-8 name such as `hello.scm`"),
                     ),
                 ));
@@ -115,7 +121,7 @@ fn collect_dir(dir: &Path, max_bytes: usize) -> Result<Vec<DishFile>, UsageError
     names.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out = Vec::new();
     for (name, pre) in names {
-        let display = join(dir, &name);
+        let display = join(shown, &name);
         let text = pre.and_then(|()| {
             // cap-std refuses paths (and symlinks) that leave `root`.
             let meta = root
@@ -261,7 +267,8 @@ pub fn check_all(
     }
 }
 
-fn check_one(
+/// Evaluate one file and validate the dish with `extra`.
+pub fn check_one(
     sandbox: &Sandbox,
     f: DishFile,
     extra: &(dyn Fn(&Dish, &str) -> Validation + Sync),

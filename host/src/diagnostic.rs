@@ -225,10 +225,15 @@ pub fn terminal_safe(s: &str) -> String {
 
 /// Source text made terminal-safe without moving any byte offset or
 /// column: each unsafe character is replaced by a visible one of the same
-/// UTF-8 length (`?`, `¿` or `\u{fffd}`).
+/// UTF-8 length (`?`, `¿` or `\u{fffd}`).  Tabs become one space: the
+/// renderer's margin arithmetic goes wrong on long runs of tabs (found by
+/// the boundary fuzzer), and one column per byte keeps carets aligned.
 fn terminal_safe_source(s: &str) -> String {
     s.chars()
         .map(|c| {
+            if c == '\t' {
+                return ' ';
+            }
             if !unsafe_for_terminal(c) {
                 return c;
             }

@@ -160,9 +160,7 @@ impl Printer {
                 c if (c as u32) < 0x20 || c == '\u{7f}' => {
                     let _ = write!(self.out, "\\x{:02x}", c as u32);
                 }
-                c if c.is_control()
-                    || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}' | '\u{feff}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
-                {
+                c if c.is_control() || hazard(c) => {
                     // Guile's \u takes exactly four hex digits.
                     let _ = write!(self.out, "\\u{:04x}", c as u32);
                 }
@@ -247,8 +245,25 @@ impl Printer {
     }
 }
 
+/// Characters that must never appear raw in a module: line and paragraph
+/// separators, the byte-order mark and the bidi controls ("trojan source").
+fn hazard(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2028}'
+            | '\u{2029}'
+            | '\u{85}'
+            | '\u{feff}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{061c}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+    )
+}
+
 /// Leading comment lines of a dish (its copyright notices), sanitised:
-/// only `;` lines before the first datum, control characters dropped, at
+/// only `;` lines before the first datum, control and bidi characters dropped, at
 /// most 50 lines of 200 characters.
 pub fn header_comments(source: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -265,7 +280,7 @@ pub fn header_comments(source: &str) -> Vec<String> {
         }
         let clean: String = t
             .chars()
-            .filter(|c| !c.is_control() && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}'))
+            .filter(|c| !c.is_control() && !hazard(*c))
             .take(200)
             .collect();
         out.push(clean);

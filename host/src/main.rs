@@ -43,6 +43,84 @@ enum Command {
     Index(IndexArgs),
     /// Measure cold start, per-dish latency and throughput.
     Bench(potluck_wasm::bench::BenchArgs),
+    /// Run a shared potluck host: take update requests over HTTP, evaluate
+    /// every dish in the sandbox, and commit the channel.
+    HostChannel(HostChannelArgs),
+    /// Ask a potluck host to update its channel from your repo.
+    Update(UpdateArgs),
+}
+
+#[derive(Args)]
+struct HostChannelArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// State directory: the database (state.sqlite), scratch space and, by
+    /// default, the channel repo (channel.git).  Created if needed.
+    #[arg(long, value_name = "DIR")]
+    state: PathBuf,
+    /// The channel: a local bare repo to commit to, or a git URL to push to
+    /// after each commit (from a local repo under the state directory)
+    /// [default: STATE/channel.git].
+    #[arg(long, value_name = "DIR|URL")]
+    target: Option<String>,
+    /// Worker threads evaluating updates (0: only take requests, e.g. while
+    /// another host runs the workers).
+    #[arg(long, default_value_t = 2)]
+    workers: usize,
+    /// Package index [default: the shipped one].
+    #[arg(long, value_name = "FILE|DIR")]
+    index: Option<PathBuf>,
+    /// Most jobs waiting in the queue; further requests get 503 with Retry-After.
+    #[arg(long, default_value_t = 10_000)]
+    max_queued: u64,
+    /// Largest request body, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 8192)]
+    max_body: usize,
+    /// Wall-clock limit of one git fetch, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    fetch_timeout: u64,
+    /// Cap on what one fetch may write to disk, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    max_fetch_mib: u64,
+    /// Most dishes one repo may have.
+    #[arg(long, default_value_t = 500)]
+    max_dishes: usize,
+    /// TESTING ONLY: accept git URLs on loopback (127.0.0.1, localhost).  A
+    /// shared host must never fetch from its own machine.
+    #[arg(long)]
+    allow_loopback_remotes: bool,
+    /// Log format on stderr.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    #[command(flatten)]
+    sandbox: SandboxArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+struct UpdateArgs {
+    /// The public git URL of your repo.
+    remote: String,
+    /// The branch holding guix-potluck/.
+    branch: String,
+    /// The potluck host (URL, or a host name for https).
+    #[arg(long, env = "POTLUCK_HOST")]
+    host: String,
+    /// Wait for the job to finish and print its outcome.
+    #[arg(long)]
+    wait: bool,
+    /// With --wait: give up after this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    wait_timeout: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -225,6 +303,15 @@ struct ReresolveArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::HostChannel(_)) {
+        // A command-line tool whose output pipe closes (`| head`) should
+        // stop quietly, as other Unix tools do.  The server keeps Rust's
+        // default (SIGPIPE ignored), so a client hanging up never kills it.
+        // SAFETY: setting a signal disposition before any thread starts.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Bindings(args) => args.sandbox(1).and_then(|s| {
@@ -245,6 +332,8 @@ fn main() -> ExitCode {
         Command::Emit(args) => run_emit(args),
         Command::Init(args) => run_init(args),
         Command::Bench(args) => potluck_wasm::bench::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::HostChannel(args) => run_host_channel(args),
+        Command::Update(args) => run_update(args),
     };
     match result {
         Ok(code) => code,
@@ -327,50 +416,21 @@ fn run_emit(args: EmitArgs) -> anyhow::Result<ExitCode> {
     }
     let mut failed = 0;
     for f in files {
-        let source = match f.text {
-            Ok(t) => t,
-            Err(d) => {
-                eprintln!("{}\n", d.render(None, false));
-                failed += 1;
-                continue;
-            }
-        };
-        let dish = match sandbox.evaluate(&f.display, &source) {
-            Ok(d) => d,
-            Err(diags) => {
-                for d in diags {
-                    eprintln!("{}\n", d.render(Some(&source), false));
-                }
-                failed += 1;
-                continue;
-            }
-        };
-        let v = validate::validate(&dish, &source, &index, validate::Policy::default());
-        if v.has_errors() {
-            for d in v.diagnostics.iter().filter(|d| d.is_error()) {
-                eprintln!("{}\n", d.render(Some(&source), false));
+        let p = potluck_wasm::pipeline::process(
+            &sandbox,
+            &index,
+            validate::Policy::default(),
+            f,
+            &args.repo,
+            &args.branch,
+        );
+        let Some((module, text)) = p.module else {
+            let source = p.report.source.as_deref();
+            for d in p.report.diagnostics.iter().filter(|d| d.is_error()) {
+                eprintln!("{}\n", d.render(source, false));
             }
             failed += 1;
             continue;
-        }
-        let stem = std::path::Path::new(&f.display)
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("dish");
-        let module = emit::module_path(&args.repo, &args.branch, stem);
-        let text = match emit::emit_module(
-            &dish,
-            &v.resolved,
-            &index,
-            &module,
-            &emit::header_comments(&source),
-        ) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: cannot emit {}: {e}\n", f.display);
-                failed += 1;
-                continue;
-            }
         };
         let path = args.out.join(&module.file);
         if let Some(parent) = path.parent() {
@@ -381,7 +441,7 @@ fn run_emit(args: EmitArgs) -> anyhow::Result<ExitCode> {
         std::fs::rename(&tmp, &path)?;
         println!(
             "{} -> {} ({})",
-            f.display,
+            p.report.file,
             module.file,
             module.name.join(" ")
         );
@@ -659,4 +719,202 @@ fn print_human(reports: &[Report], color: bool, explain_inputs: bool) {
         warnings,
         if warnings == 1 { "" } else { "s" },
     );
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    let _ = match format {
+        LogFormat::Text => builder.with_ansi(false).try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+/// Wait for SIGINT or SIGTERM.  The handlers are installed by the caller
+/// (before the host says it is listening, so no early signal is lost).
+async fn shutdown_signal(
+    mut int: tokio::signal::unix::Signal,
+    mut term: tokio::signal::unix::Signal,
+) {
+    tokio::select! {
+        _ = int.recv() => {},
+        _ = term.recv() => {},
+    }
+    tracing::info!("shutting down: no new requests; workers finish their current job");
+}
+
+fn run_host_channel(args: HostChannelArgs) -> anyhow::Result<ExitCode> {
+    use potluck_wasm::channel::Channel;
+    use potluck_wasm::git::FetchLimits;
+    use potluck_wasm::server::{self, App, ServerConfig};
+    use potluck_wasm::store::{SqliteStore, Store};
+    use potluck_wasm::worker::{self, Host, Wake};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    init_logging(args.log_format);
+    std::fs::create_dir_all(&args.state)
+        .with_context(|| format!("cannot create the state directory {}", args.state.display()))?;
+    let db = args.state.join("state.sqlite");
+    let store =
+        Arc::new(SqliteStore::open(&db).with_context(|| format!("cannot open {}", db.display()))?);
+    let requeued = store.recover(3)?;
+    let (git_dir, push) = match &args.target {
+        None => (args.state.join("channel.git"), None),
+        Some(t) if t.contains("://") => (args.state.join("channel.git"), Some(t.clone())),
+        Some(t) => (PathBuf::from(t), None),
+    };
+    let channel = Arc::new(Channel::open(&git_dir, push)?);
+    let index = Arc::new(load_index(args.index.as_deref())?);
+    let workers = args.workers;
+    let sandbox = Arc::new(args.sandbox.sandbox(workers.max(1) as u32)?);
+    let scratch = args.state.join("scratch");
+    worker::reset_scratch(&scratch)
+        .with_context(|| format!("cannot reset {}", scratch.display()))?;
+    let wake = Arc::new(Wake::default());
+    let fetch = FetchLimits {
+        timeout: Duration::from_secs(args.fetch_timeout),
+        max_bytes: args.max_fetch_mib << 20,
+        max_dishes: args.max_dishes,
+        max_dish_bytes: args.sandbox.max_source_bytes as u64,
+        allow_loopback: args.allow_loopback_remotes,
+    };
+    let store_dyn: Arc<dyn Store> = store;
+    let host = Arc::new(Host {
+        store: store_dyn.clone(),
+        sandbox,
+        index,
+        channel: channel.clone(),
+        wake: wake.clone(),
+        scratch,
+        fetch,
+        policy: validate::Policy {
+            allow_loopback: args.allow_loopback_remotes,
+        },
+        max_attempts: 3,
+    });
+    if args.allow_loopback_remotes {
+        tracing::warn!("--allow-loopback-remotes is on: this host fetches from its own machine; use it for tests only");
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let handles = worker::spawn(host, workers, stop.clone());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let config = ServerConfig {
+        max_body: args.max_body,
+        max_queued: args.max_queued,
+        allow_loopback: args.allow_loopback_remotes,
+        ..ServerConfig::default()
+    };
+    let served: anyhow::Result<()> = rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        use tokio::signal::unix::{signal, SignalKind};
+        let int = signal(SignalKind::interrupt())?;
+        let term = signal(SignalKind::terminate())?;
+        let addr = listener.local_addr()?;
+        tracing::info!(
+            addr = %addr,
+            state = %args.state.display(),
+            channel = %channel.git_dir().display(),
+            workers,
+            requeued,
+            "potluck host listening"
+        );
+        println!("listening on http://{addr}");
+        let _ = std::io::stdout().flush();
+        let app = Arc::new(App {
+            store: store_dyn,
+            wake: wake.clone(),
+            config,
+        });
+        axum::serve(listener, server::router(app))
+            .with_graceful_shutdown(shutdown_signal(int, term))
+            .await?;
+        Ok(())
+    });
+    stop.store(true, Ordering::SeqCst);
+    wake.notify();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while handles.iter().any(|h| !h.is_finished()) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if handles.iter().any(|h| !h.is_finished()) {
+        tracing::warn!("a worker is still busy; its job will run again at the next start");
+    } else {
+        for h in handles {
+            let _ = h.join();
+        }
+    }
+    served?;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_update(args: UpdateArgs) -> anyhow::Result<ExitCode> {
+    use potluck_wasm::client;
+    let (id, duplicate) = client::enqueue(&args.host, &args.remote, &args.branch)?;
+    if !args.wait {
+        match args.format {
+            Format::Json => println!(
+                "{}",
+                serde_json::json!({ "job": id, "duplicate": duplicate })
+            ),
+            Format::Human => println!(
+                "job {id} {}",
+                if duplicate {
+                    "was already queued for this repo and branch"
+                } else {
+                    "queued"
+                }
+            ),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let v = client::wait(&args.host, id, Duration::from_secs(args.wait_timeout))?;
+    let failed = v["state"] != "done"
+        || v["dishes"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["ok"] == false));
+    match args.format {
+        Format::Json => println!("{v}"),
+        Format::Human => {
+            println!(
+                "job {id} {}: {}",
+                v["state"].as_str().unwrap_or("?"),
+                v["error"].as_str().or(v["summary"].as_str()).unwrap_or("")
+            );
+            if let Some(c) = v["channel-commit"].as_str() {
+                println!("channel commit {c}");
+            }
+            for d in v["dishes"].as_array().into_iter().flatten() {
+                let ok = d["ok"] == true;
+                println!(
+                    "  {} {} -> {}",
+                    if ok { "ok    " } else { "FAILED" },
+                    d["file"].as_str().unwrap_or("?"),
+                    d["module-name"].as_str().unwrap_or("(no module)")
+                );
+                if !ok {
+                    if let Some(r) = d["rendered"].as_str() {
+                        for line in r.lines() {
+                            println!("    {line}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -721,7 +721,8 @@ fn is_global_v6(a: Ipv6Addr) -> bool {
         || (s[0] == 0x0100 && s[1..4] == [0, 0, 0]))
 }
 
-fn is_global(ip: IpAddr) -> bool {
+/// Whether `ip` is a public (globally routable) address.
+pub fn is_global(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(a) => is_global_v4(a),
         IpAddr::V6(a) => is_global_v6(a),

@@ -1,0 +1,25 @@
+;; expect: ok -- hand-written: letrec with mutually recursive helpers formats flags
+(letrec ((on (lambda (features)
+               (if (null? features) '()
+                   (cons (string-append "-D" (car features) "=enabled")
+                         (off (cdr features))))))
+         (off (lambda (features)
+                (if (null? features) '()
+                    (cons (string-append "-D" (car features) "=disabled")
+                          (on (cdr features)))))))
+  (potluck-package
+    (name "gst-plugins-extra")
+    (version "1.26.5")
+    (source (potluck-source
+              (git-uri "https://gitlab.freedesktop.org/gstreamer/gstreamer.git")
+              (git-commit "2e4c6a8e0c2e4a6c8e0a2c4e6a8c0e2a4c6e8a0c")
+              (sha256 "04vh3w1c3qc4bsq11h2fhgzsms6ca7bffbl5pk1wwzgfglxr3kcz")))
+    (build-system 'meson)
+    (inputs '("gstreamer" "gst-plugins-base" "glib" "orc"))
+    (native-inputs '("pkg-config" "glib:bin" "gobject-introspection"))
+    (arguments `(#:configure-flags ',(on '("orc" "examples" "nls" "tests"))))
+    (home-page "https://gstreamer.freedesktop.org/")
+    (synopsis "Extra plugins for the GStreamer multimedia framework")
+    (description "This package provides plugins for the GStreamer multimedia
+framework that are built from the monorepo with a few features toggled.")
+    (license 'lgpl2.1+)))
