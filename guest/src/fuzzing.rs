@@ -2792,7 +2792,12 @@ fn has_guest_hex_escape(written: &str) -> bool {
 pub fn guile_outcomes(exprs: &[String]) -> std::io::Result<Option<Vec<Outcome>>> {
     use std::io::Write as _;
     use std::process::{Command, Stdio};
-    let dir = std::env::temp_dir().join(format!("potluck-differential-{}", std::process::id()));
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!(
+        "potluck-differential-{}-{call}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir)?;
     let driver = dir.join("driver.scm");
     std::fs::write(&driver, GUILE_DRIVER)?;

@@ -42,7 +42,10 @@ fn divergences(exprs: &[String]) -> Option<Vec<String>> {
             if std::env::var_os("CI").is_some() {
                 panic!("{msg}CI is set: Guile must be installed");
             }
-            eprintln!("{msg}");
+            // Straight to the process's stderr: the test harness captures
+            // `eprintln!` of passing tests, and this must be seen.
+            use std::io::Write as _;
+            let _ = std::io::stderr().write_all(msg.as_bytes());
             return None;
         }
     };

@@ -756,7 +756,11 @@ fn bench_host(
         let url = format!("git://127.0.0.1:{port}/hundred");
         let mut times = Vec::new();
         for round in 0..5 {
-            std::fs::write(repo.join("README"), format!("round {round}\n"))?;
+            // A changed dish every round, so every round makes a commit.
+            std::fs::write(
+                repo.join("guix-potluck/d000.scm"),
+                format!(";; round {round}\n{}", dishes[0].1),
+            )?;
             git_in(&repo, &["add", "-A"])?;
             git_in(&repo, &["commit", "-q", "-m", "round"])?;
             let t = Instant::now();

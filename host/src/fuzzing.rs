@@ -285,7 +285,7 @@ impl Gen<'_, '_> {
             }
             3 => {
                 let n = self.u.arbitrary::<i32>().unwrap_or(0);
-                let d = 1 + self.u.arbitrary::<u16>().unwrap_or(0);
+                let d = 1 + u32::from(self.u.arbitrary::<u16>().unwrap_or(0));
                 Datum::Rational(format!("{n}/{d}"))
             }
             4 => Datum::Real(f64::from_bits(self.u.arbitrary::<u64>().unwrap_or(0))),
