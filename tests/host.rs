@@ -742,6 +742,25 @@ fn hostile_repos_get_clear_diagnostics_and_nothing_escapes() {
         files.iter().any(|f| f.contains("/feature/good.scm")),
         "{files:?}"
     );
+    // A published dish that turns into a symlink keeps its last good module.
+    std::fs::remove_file(repo.join("guix-potluck/good.scm")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", repo.join("guix-potluck/good.scm")).unwrap();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "link"]);
+    let job = wait_job(server, enqueue(&server.base, &daemon.url("mixed"), "main"));
+    let rec = job["dishes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file"] == "good.scm")
+        .unwrap()
+        .clone();
+    assert_eq!(rec["ok"], false, "{rec}");
+    assert!(rec["rendered"].as_str().unwrap().contains("symbolic link"));
+    let kept = rec["module-path"]
+        .as_str()
+        .expect("the kept module is shown");
+    assert!(channel_files(&server.channel()).contains(&kept.to_string()));
     // A repo that is not there at all.
     let job = wait_job(
         server,

@@ -240,18 +240,19 @@ pub fn run_job(host: &Host, job: &Job) -> Completion {
             updated: 0,
         }
     };
-    // Refused before checkout: symlinks, submodules, oversized files.
-    let mut failing_paths = Vec::new();
+    // Refused before checkout: symlinks, submodules, oversized files.  Such
+    // a dish fails like any other: its last good module stays.
     for d in &checkout.refused {
-        records.push(record(
-            &d.file,
-            false,
-            None,
-            None,
-            std::slice::from_ref(d),
-            None,
+        let mut rec = record(&d.file, false, None, None, std::slice::from_ref(d), None);
+        let module = emit::module_path(&job.git_url, &job.branch, pipeline::stem(&d.file));
+        update.keep.push(module.file.clone());
+        update.keep.push(format!(
+            "{source_dir}/{}.scm",
+            module.name.last().map(String::as_str).unwrap_or("dish")
         ));
-        failing_paths.push(d.file.clone());
+        rec.module_path = Some(module.file.clone());
+        rec.module_name = Some(format!("({})", module.name.join(" ")));
+        records.push(rec);
     }
     for f in files {
         let file = f.display.clone();
@@ -294,7 +295,6 @@ pub fn run_job(host: &Host, job: &Job) -> Completion {
             _ => {
                 update.keep.push(module.file.clone());
                 update.keep.push(source_path);
-                failing_paths.push(module.file.clone());
             }
         }
         rec.module_path = Some(module.file.clone());
