@@ -13,7 +13,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use potluck_guest::fuzzing::{mutate, random_scheme_text, XorShift};
+use potluck_guest::fuzzing::{mutate, random_scheme_text, seed_files, XorShift};
 use potluck_wasm::fuzzing::{boundary_body, emit_roundtrip_body, fuzz_sandbox};
 
 fn root() -> PathBuf {
@@ -21,21 +21,6 @@ fn root() -> PathBuf {
         .parent()
         .expect("host/ is inside the workspace")
         .to_path_buf()
-}
-
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files_under(&p, out);
-        } else if p.is_file() {
-            out.push(p);
-        }
-    }
 }
 
 fn read_all(paths: Vec<PathBuf>) -> Vec<(String, Vec<u8>)> {
@@ -81,9 +66,9 @@ fn boundary_fuzz_body_survives_corpus_and_random_inputs() {
     let sandbox = fuzz_sandbox();
     let root = root();
     let mut paths = Vec::new();
-    files_under(&root.join("tests/fixtures"), &mut paths);
+    paths.extend(seed_files(&root.join("tests/fixtures")));
     paths.retain(|p| p.extension().is_some_and(|e| e == "scm"));
-    files_under(&root.join("fuzz/regressions/boundary"), &mut paths);
+    paths.extend(seed_files(&root.join("fuzz/regressions/boundary")));
     let seeds = read_all(paths);
     assert!(seeds.len() > 100, "the seed corpus is missing");
     for (path, bytes) in &seeds {
@@ -114,7 +99,7 @@ fn boundary_fuzz_body_survives_corpus_and_random_inputs() {
 #[test]
 fn emit_roundtrip_fuzz_body_survives_random_records() {
     let mut paths = Vec::new();
-    files_under(&root().join("fuzz/regressions/emit_roundtrip"), &mut paths);
+    paths.extend(seed_files(&root().join("fuzz/regressions/emit_roundtrip")));
     let seeds = read_all(paths);
     for (path, bytes) in &seeds {
         run("emit_roundtrip", path, bytes, emit_roundtrip_body);

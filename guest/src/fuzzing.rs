@@ -2854,6 +2854,27 @@ pub fn guile_outcomes(exprs: &[String]) -> std::io::Result<Option<Vec<Outcome>>>
     Ok(Some(outcomes))
 }
 
+/// Every file under `dir`, recursively, sorted (README.md files skipped):
+/// the seed inputs of the smoke runs.
+pub fn seed_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for p in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.is_file() && p.file_name().is_none_or(|n| n != "README.md") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

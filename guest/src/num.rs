@@ -374,10 +374,10 @@ fn expand_hash_digits(s: &str, radix: u32) -> Option<String> {
     Some(format!("{sign}{}", body.replace('#', "0")))
 }
 
-/// The exact value of a radix-10 decimal such as `-1.25e3`; `None` when `s`
-/// is not one (integers and rationals are exact already), or when its
-/// exponent is so large that the float path's bounds must apply.
-fn exact_decimal(s: &str) -> Option<BigRational> {
+/// A radix-10 decimal such as `-1.25e3` split into its sign, its digits
+/// and the power of ten they are scaled by (`(true, "125", 1)`); `None`
+/// when `s` has no `.` or exponent or is not such a decimal.
+pub fn decimal_parts(s: &str) -> Option<(bool, String, i64)> {
     if !s.contains(['.', 'e', 'E']) {
         return None;
     }
@@ -428,7 +428,14 @@ fn exact_decimal(s: &str) -> Option<BigRational> {
     if i != b.len() {
         return None;
     }
-    let scale = exponent.saturating_sub(frac_digits);
+    Some((negative, digits, exponent.saturating_sub(frac_digits)))
+}
+
+/// The exact value of a radix-10 decimal such as `-1.25e3`; `None` when `s`
+/// is not one (integers and rationals are exact already), or when its
+/// exponent is so large that the float path's bounds must apply.
+fn exact_decimal(s: &str) -> Option<BigRational> {
+    let (negative, digits, scale) = decimal_parts(s)?;
     // The reader has no allocation budget: keep 10^scale small.
     if scale.unsigned_abs() > 400 {
         return None;

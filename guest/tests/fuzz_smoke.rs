@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use potluck_guest::fuzzing::{
-    eval_body, mutate, random_scheme_text, reader_body, XorShift, SCHEME_TOKENS,
+    eval_body, mutate, random_scheme_text, reader_body, seed_files, XorShift, SCHEME_TOKENS,
 };
 
 fn root() -> PathBuf {
@@ -23,30 +23,15 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files_under(&p, out);
-        } else if p.is_file() && p.file_name().is_none_or(|n| n != "README.md") {
-            out.push(p);
-        }
-    }
-}
-
 /// Every seed: fixture dishes, the cargo-fuzz corpus (if seeded or grown
 /// locally) and the kept regressions.
 fn seeds() -> Vec<(String, Vec<u8>)> {
     let root = root();
     let mut paths = Vec::new();
-    files_under(&root.join("tests/fixtures"), &mut paths);
+    paths.extend(seed_files(&root.join("tests/fixtures")));
     paths.retain(|p| p.extension().is_some_and(|e| e == "scm"));
-    files_under(&root.join("fuzz/corpus"), &mut paths);
-    files_under(&root.join("fuzz/regressions"), &mut paths);
+    paths.extend(seed_files(&root.join("fuzz/corpus")));
+    paths.extend(seed_files(&root.join("fuzz/regressions")));
     paths
         .into_iter()
         .filter_map(|p| {

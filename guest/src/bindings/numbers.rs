@@ -1829,57 +1829,12 @@ pub fn parse_exact_decimal(interp: &mut Interp, text: &str, radix: u32) -> Resul
         }
         body = &body[2..];
     }
-    if !exact || radix != 10 || !body.contains(['.', 'e', 'E']) {
+    if !exact || radix != 10 {
         return Ok(None);
     }
-    let b = body.as_bytes();
-    let mut i = 0;
-    let negative = matches!(b.first(), Some(b'-'));
-    if matches!(b.first(), Some(b'+' | b'-')) {
-        i += 1;
-    }
-    let mut digits = String::new();
-    let mut frac_digits: i64 = 0;
-    while i < b.len() && b[i].is_ascii_digit() {
-        digits.push(b[i] as char);
-        i += 1;
-    }
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        while i < b.len() && b[i].is_ascii_digit() {
-            digits.push(b[i] as char);
-            frac_digits += 1;
-            i += 1;
-        }
-    }
-    if digits.is_empty() {
+    let Some((negative, digits, scale)) = crate::num::decimal_parts(body) else {
         return Ok(None);
-    }
-    let mut exponent: i64 = 0;
-    if i < b.len() && matches!(b[i], b'e' | b'E') {
-        i += 1;
-        let exp_negative = matches!(b.get(i), Some(b'-'));
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            exponent = exponent
-                .saturating_mul(10)
-                .saturating_add(i64::from(b[i] - b'0'));
-            i += 1;
-        }
-        if i == start {
-            return Ok(None);
-        }
-        if exp_negative {
-            exponent = -exponent;
-        }
-    }
-    if i != b.len() {
-        return Ok(None);
-    }
-    let scale = exponent.saturating_sub(frac_digits);
+    };
     // 10^|scale| has about 3.33 bits per digit.
     guard_bits(
         interp,
