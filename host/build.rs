@@ -18,6 +18,13 @@ use sha2::{Digest, Sha256};
 /// lives there; its depth limit is calibrated against this size).
 const GUEST_STACK_BYTES: u32 = 1024 * 1024;
 
+/// The guest's initial linear memory (stack, data and a first heap).  Large
+/// enough that a typical dish never grows memory (none of `benches/dishes/`
+/// does): each `memory.grow`, and the shrink back when the slot is reused,
+/// is an `mprotect` with a TLB shootdown on every core.  Not larger: each
+/// reset scans the page table of all of it.
+const GUEST_INITIAL_MEMORY_BYTES: u32 = 2 * 1024 * 1024;
+
 fn main() {
     let manifest_dir =
         PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -78,7 +85,9 @@ fn build_guest(root: &Path) -> PathBuf {
     }
     cmd.env(
         "CARGO_ENCODED_RUSTFLAGS",
-        format!("-Clink-arg=-zstack-size={GUEST_STACK_BYTES}"),
+        format!(
+            "-Clink-arg=-zstack-size={GUEST_STACK_BYTES}\x1f-Clink-arg=--initial-memory={GUEST_INITIAL_MEMORY_BYTES}"
+        ),
     );
     let status = cmd
         .status()

@@ -6,8 +6,8 @@
 //! Every special form of the 2017 environment is compiled here (see
 //! [`SYNTAX`]); procedures live in [`crate::bindings`].
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::bindings::{self, Prim};
@@ -86,6 +86,13 @@ pub const SYNTAX: &[&str] = &[
     "potluck-package",
     "potluck-source",
 ];
+
+static SYNTAX_INDEX: crate::names::NameIndex<256> = crate::names::NameIndex::new(SYNTAX);
+
+/// The position of `name` in [`SYNTAX`], if it is a syntactic keyword.
+pub fn syntax_keyword(name: &str) -> Option<usize> {
+    SYNTAX_INDEX.get(SYNTAX, name)
+}
 
 /// Names that exist in Guile but give dishes capabilities (I/O, evaluation,
 /// modules, processes, the clock).  Using one gets an explanation.
@@ -419,8 +426,8 @@ impl Interp {
             expansion: 0,
             globals: Vec::new(),
             global_names: Vec::new(),
-            global_index: HashMap::new(),
-            global_macros: HashMap::new(),
+            global_index: HashMap::default(),
+            global_macros: HashMap::default(),
             marks: vec![MarkInfo {
                 prev: 0,
                 scope_len: 0,
@@ -699,13 +706,7 @@ impl Interp {
         let id = items.first()?.ident()?;
         match self.resolve(cx, id) {
             Resolved::Macro(m) => Some((Head::Macro(m), items)),
-            Resolved::Global(sym) => {
-                let name = sym.name();
-                SYNTAX
-                    .iter()
-                    .find(|s| **s == &*name)
-                    .map(|s| (Head::Syntax(s), items))
-            }
+            Resolved::Global(sym) => sym.syntax_keyword().map(|s| (Head::Syntax(s), items)),
             Resolved::Local(..) => None,
         }
     }

@@ -93,7 +93,7 @@ impl w::Guest for Component {
             max_alloc_bytes: limits.max_alloc_bytes,
             max_expansion: limits.max_expansion,
         };
-        match crate::evaluate(&file, &source, limits) {
+        match crate::evaluate_once(&file, &source, limits) {
             Ok(d) => Ok(w::Package {
                 name: sstr(d.name),
                 version: sstr(d.version),

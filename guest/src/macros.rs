@@ -5,7 +5,7 @@
 //! Every expansion is charged to the interpreter's expansion budget, so a
 //! macro that expands forever or exponentially stops with a limit diagnostic.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use crate::diag::{Exn, Result};
@@ -127,7 +127,7 @@ impl Interp {
         self.tick_n(1)?;
         let items = form.list().unwrap_or(&[]);
         for (pattern, template) in &rules.rules {
-            let mut binds = Bindings::new();
+            let mut binds = Bindings::default();
             // The macro keyword position is ignored, as R7RS says.
             let pat_items = match &pattern.kind {
                 SyntaxKind::List(p, t) => (p, t),
@@ -145,7 +145,7 @@ impl Interp {
                 span: form.span,
             };
             if self.match_pattern(rules, &pat_rest, &form_rest, &mut binds, 0)? {
-                let mut renames: HashMap<Ident, Ident> = HashMap::new();
+                let mut renames: HashMap<Ident, Ident> = HashMap::default();
                 return self.instantiate(rules, template, &binds, &mut renames, form.span, 0);
             }
         }
@@ -273,7 +273,7 @@ impl Interp {
                 let n_rep = fitems.len() - min;
                 let mut reps: Vec<Bindings> = Vec::with_capacity(n_rep);
                 for f in &fitems[before.len()..before.len() + n_rep] {
-                    let mut b = Bindings::new();
+                    let mut b = Bindings::default();
                     if !self.match_pattern(r, repeated, f, &mut b, depth + 1)? {
                         return Ok(false);
                     }

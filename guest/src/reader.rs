@@ -155,6 +155,10 @@ impl Syntax {
 struct Reader<'a> {
     src: &'a str,
     pos: usize,
+    /// Elements of the lists being read, innermost last: one buffer shared
+    /// by every nesting level, so a list costs one allocation (its final
+    /// `Rc<[Syntax]>`) instead of a growing `Vec` and a copy.
+    items: Vec<Syntax>,
 }
 
 type ReadResult<T> = Result<T, Diagnostic>;
@@ -167,7 +171,11 @@ fn err(message: impl Into<String>, span: Span, help: Option<&str>) -> Diagnostic
 
 /// Read every datum of a dish file.
 pub fn read_all(src: &str) -> ReadResult<Vec<Syntax>> {
-    let mut r = Reader { src, pos: 0 };
+    let mut r = Reader {
+        src,
+        pos: 0,
+        items: Vec::with_capacity(64),
+    };
     let mut out = Vec::new();
     loop {
         r.skip_atmosphere(0)?;
@@ -191,9 +199,22 @@ fn is_delimiter(c: char) -> bool {
     c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | '"' | ';')
 }
 
+/// [`is_delimiter`] for an ASCII byte.
+#[inline]
+fn is_ascii_delimiter(b: u8) -> bool {
+    matches!(
+        b,
+        b' ' | b'\t'..=b'\r' | b'(' | b')' | b'[' | b']' | b'"' | b';'
+    )
+}
+
 impl<'a> Reader<'a> {
     fn peek(&self) -> Option<char> {
-        self.src[self.pos..].chars().next()
+        match self.src.as_bytes().get(self.pos) {
+            Some(&b) if b < 0x80 => Some(b as char),
+            Some(_) => self.src[self.pos..].chars().next(),
+            None => None,
+        }
     }
 
     fn peek2(&self) -> Option<char> {
@@ -212,7 +233,21 @@ impl<'a> Reader<'a> {
     /// being read: a `#;` datum comment reads the datum it comments out one
     /// level deeper, so chains (`#;#;#;...`) and nests (`#;(#;(...`) of them
     /// are bounded by [`MAX_NESTING`] like any other nesting.
+    #[inline]
     fn skip_atmosphere(&mut self, depth: usize) -> ReadResult<()> {
+        // Fast path: ASCII white space up to a datum.
+        let bytes = self.src.as_bytes();
+        while let Some(&b) = bytes.get(self.pos) {
+            match b {
+                b' ' | b'\t'..=b'\r' => self.pos += 1,
+                b';' | b'#' | 0x80.. => return self.skip_atmosphere_slow(depth),
+                _ => return Ok(()),
+            }
+        }
+        Ok(())
+    }
+
+    fn skip_atmosphere_slow(&mut self, depth: usize) -> ReadResult<()> {
         loop {
             match self.peek() {
                 Some(c) if c.is_whitespace() => {
@@ -358,7 +393,25 @@ impl<'a> Reader<'a> {
     }
 
     fn read_list(&mut self, start: usize, close: char, depth: usize) -> ReadResult<Syntax> {
-        let mut items = Vec::new();
+        let base = self.items.len();
+        let result = self.read_items(start, close, depth);
+        let items: Rc<[Syntax]> = self.items.drain(base..).collect();
+        let tail = result?;
+        Ok(Syntax {
+            kind: SyntaxKind::List(items, tail),
+            span: Span::new(start, self.pos),
+        })
+    }
+
+    /// Read a list's elements onto `self.items` up to its closing
+    /// delimiter; returns the tail of a dotted list.
+    fn read_items(
+        &mut self,
+        start: usize,
+        close: char,
+        depth: usize,
+    ) -> ReadResult<Option<Rc<Syntax>>> {
+        let base = self.items.len();
         let mut tail = None;
         loop {
             self.skip_atmosphere(depth + 1)?;
@@ -388,7 +441,7 @@ impl<'a> Reader<'a> {
                     }
                     break;
                 }
-                Some('.') if self.peek2().is_none_or(is_delimiter) && !items.is_empty() => {
+                Some('.') if self.peek2().is_none_or(is_delimiter) && self.items.len() > base => {
                     self.bump();
                     let t = self.read(depth + 1)?;
                     self.skip_atmosphere(depth + 1)?;
@@ -406,13 +459,13 @@ impl<'a> Reader<'a> {
                         }
                     }
                 }
-                Some(_) => items.push(self.read(depth + 1)?),
+                Some(_) => {
+                    let item = self.read(depth + 1)?;
+                    self.items.push(item);
+                }
             }
         }
-        Ok(Syntax {
-            kind: SyntaxKind::List(items.into(), tail),
-            span: Span::new(start, self.pos),
-        })
+        Ok(tail)
     }
 
     fn read_string(&mut self, start: usize) -> ReadResult<Syntax> {
@@ -527,7 +580,7 @@ impl<'a> Reader<'a> {
             let b = bytes[self.pos];
             if b < 0x80 {
                 // ASCII: the common case, without decoding.
-                if is_delimiter(b as char) {
+                if is_ascii_delimiter(b) {
                     break;
                 }
                 self.pos += 1;

@@ -5,8 +5,8 @@
 //! cannot overflow the interpreter's stack by building a very long or very
 //! deep list.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 use std::rc::Rc;
 
@@ -25,15 +25,47 @@ pub struct Symbol(u32);
 struct Interner {
     names: Vec<Rc<str>>,
     interned: Vec<bool>,
+    /// For each symbol: 1 + its index in [`crate::eval::SYNTAX`], or 0.
+    syntax: Vec<u8>,
     map: HashMap<Rc<str>, u32>,
 }
 
 thread_local! {
-    static INTERNER: RefCell<Interner> = RefCell::new(Interner {
-        names: Vec::new(),
-        interned: Vec::new(),
-        map: HashMap::new(),
-    });
+    // A constant initializer: no lazy-initialisation check on each access.
+    static INTERNER: RefCell<Interner> = const {
+        RefCell::new(Interner {
+            names: Vec::new(),
+            interned: Vec::new(),
+            syntax: Vec::new(),
+            map: HashMap::with_hasher(rustc_hash::FxBuildHasher),
+        })
+    };
+}
+
+const _: () = assert!(crate::eval::SYNTAX.len() < u8::MAX as usize);
+
+/// Symbols a typical dish uses: the table is sized for them on first use,
+/// so that it is not rehashed as it fills.
+const TYPICAL_SYMBOLS: usize = 256;
+
+impl Interner {
+    fn push(&mut self, name: Rc<str>, interned: bool) -> u32 {
+        if self.names.capacity() == 0 {
+            self.names.reserve(TYPICAL_SYMBOLS);
+            self.interned.reserve(TYPICAL_SYMBOLS);
+            self.syntax.reserve(TYPICAL_SYMBOLS);
+        }
+        let id = self.names.len() as u32;
+        let keyword = if interned {
+            crate::eval::syntax_keyword(&name).map_or(0, |i| i as u8 + 1)
+        } else {
+            0
+        };
+        self.names.push(name);
+        self.interned.push(interned);
+        self.syntax.push(keyword);
+        id
+    }
 }
 
 impl Symbol {
@@ -44,10 +76,11 @@ impl Symbol {
             if let Some(&id) = i.map.get(name) {
                 return Symbol(id);
             }
-            let id = i.names.len() as u32;
+            if i.map.capacity() == 0 {
+                i.map.reserve(TYPICAL_SYMBOLS);
+            }
             let rc: Rc<str> = Rc::from(name);
-            i.names.push(rc.clone());
-            i.interned.push(true);
+            let id = i.push(rc.clone(), true);
             i.map.insert(rc, id);
             Symbol(id)
         })
@@ -55,13 +88,7 @@ impl Symbol {
 
     /// A fresh symbol that is `eq?` to no other (`make-symbol`).
     pub fn uninterned(name: &str) -> Symbol {
-        INTERNER.with(|i| {
-            let mut i = i.borrow_mut();
-            let id = i.names.len() as u32;
-            i.names.push(Rc::from(name));
-            i.interned.push(false);
-            Symbol(id)
-        })
+        INTERNER.with(|i| Symbol(i.borrow_mut().push(Rc::from(name), false)))
     }
 
     pub fn name(self) -> Rc<str> {
@@ -75,6 +102,13 @@ impl Symbol {
     /// Compare with a name without allocating.
     pub fn is(self, name: &str) -> bool {
         INTERNER.with(|i| &*i.borrow().names[self.0 as usize] == name)
+    }
+
+    /// The syntactic keyword of [`crate::eval::SYNTAX`] this symbol names,
+    /// if any (found once, when the symbol is interned).
+    pub fn syntax_keyword(self) -> Option<&'static str> {
+        let k = INTERNER.with(|i| i.borrow().syntax[self.0 as usize]);
+        (k != 0).then(|| crate::eval::SYNTAX[k as usize - 1])
     }
 }
 

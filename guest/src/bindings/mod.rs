@@ -18,6 +18,7 @@ use std::rc::Rc;
 
 use crate::diag::{Exn, Result};
 use crate::eval::Interp;
+use crate::names::NameIndex;
 use crate::value::{Str, Symbol, Value};
 
 /// A primitive's implementation.  `args` has already been checked against
@@ -73,31 +74,77 @@ macro_rules! prim {
     };
 }
 
+/// The primitive tables, in registration order.
+const GROUPS: [&[Prim]; 7] = [
+    std::slice::from_ref(&core::APPLY),
+    core::PRIMS,
+    lists::PRIMS,
+    numbers::PRIMS,
+    strings::PRIMS,
+    chars::PRIMS,
+    charset::PRIMS,
+];
+
+const PRIM_COUNT: usize = {
+    let mut n = 0;
+    let mut g = 0;
+    while g < GROUPS.len() {
+        n += GROUPS[g].len();
+        g += 1;
+    }
+    n
+};
+
+/// Every primitive, flattened from [`GROUPS`].
+static PRIMS: [&Prim; PRIM_COUNT] = {
+    let mut out = [&core::APPLY; PRIM_COUNT];
+    let (mut g, mut k) = (0, 0);
+    while g < GROUPS.len() {
+        let mut p = 0;
+        while p < GROUPS[g].len() {
+            out[k] = &GROUPS[g][p];
+            (p, k) = (p + 1, k + 1);
+        }
+        g += 1;
+    }
+    out
+};
+
+/// The primitives' names, in the order of [`PRIMS`].
+static PRIM_NAMES: [&str; PRIM_COUNT] = {
+    let mut out = [""; PRIM_COUNT];
+    let mut k = 0;
+    while k < PRIM_COUNT {
+        out[k] = PRIMS[k].name;
+        k += 1;
+    }
+    out
+};
+
+/// Resolving a name is one hash instead of a scan of the ~1 000 primitives
+/// (which was a tenth of a typical dish's evaluation).
+static PRIM_INDEX: NameIndex<4096> = NameIndex::new(&PRIM_NAMES);
+
 /// Every primitive of the environment (syntax excluded).
 pub fn primitives() -> impl Iterator<Item = &'static Prim> {
-    std::iter::once(&core::APPLY)
-        .chain(core::PRIMS)
-        .chain(lists::PRIMS)
-        .chain(numbers::PRIMS)
-        .chain(strings::PRIMS)
-        .chain(chars::PRIMS)
-        .chain(charset::PRIMS)
+    PRIMS.iter().copied()
+}
+
+/// The primitive registered under `name`, if any (the first, if twice).
+pub fn find_primitive(name: &str) -> Option<&'static Prim> {
+    PRIM_INDEX.get(&PRIM_NAMES, name).map(|k| PRIMS[k])
 }
 
 /// The value the environment binds to `name`, if any.  Looked up on first
 /// reference, so a dish pays only for the names it uses.
 pub fn lookup(name: &str) -> Option<Value> {
-    if let Some(p) = primitives().find(|p| p.name == name) {
+    if let Some(p) = find_primitive(name) {
         return Some(Value::Prim(p));
     }
     match name {
         "*unspecified*" => Some(Value::Unspecified),
         n if n.starts_with("char-set:") => charset::standard_set(n).map(Value::CharSet),
-        n => numbers::constants()
-            .into_iter()
-            .chain(strings::constants())
-            .find(|(k, _)| *k == n)
-            .map(|(_, v)| v),
+        n => numbers::constant(n).or_else(|| strings::constant(n)),
     }
 }
 
@@ -652,6 +699,28 @@ mod tests {
                 env.contains(name),
                 "{name} is bound but not on the 2017 list"
             );
+        }
+    }
+
+    #[test]
+    fn lookup_finds_every_binding_and_nothing_else() {
+        for p in primitives() {
+            let found = find_primitive(p.name).expect("every primitive is indexed");
+            assert!(
+                std::ptr::eq(found, p),
+                "{} resolves to another entry",
+                p.name
+            );
+        }
+        for (name, v) in constants() {
+            let got = lookup(name).unwrap_or_else(|| panic!("constant {name} not found"));
+            assert!(
+                got.equal(&v, 10) == Some(true),
+                "constant {name} has another value"
+            );
+        }
+        for name in ["", "carr", "car ", "CAR", "string-append!", "%system", "x"] {
+            assert!(lookup(name).is_none(), "{name:?} must be unbound");
         }
     }
 }

@@ -138,10 +138,21 @@ pub(crate) const PRIMS: &[Prim] = &[
 ];
 
 pub fn constants() -> Vec<(&'static str, Value)> {
-    vec![
-        ("most-negative-fixnum", Value::Int(MOST_NEGATIVE_FIXNUM)),
-        ("most-positive-fixnum", Value::Int(MOST_POSITIVE_FIXNUM)),
-    ]
+    CONSTANTS
+        .iter()
+        .filter_map(|&n| Some((n, constant(n)?)))
+        .collect()
+}
+
+const CONSTANTS: &[&str] = &["most-negative-fixnum", "most-positive-fixnum"];
+
+/// The value of one of [`constants`], by name, without building the list.
+pub fn constant(name: &str) -> Option<Value> {
+    match name {
+        "most-negative-fixnum" => Some(Value::Int(MOST_NEGATIVE_FIXNUM)),
+        "most-positive-fixnum" => Some(Value::Int(MOST_POSITIVE_FIXNUM)),
+        _ => None,
+    }
 }
 
 // ------------------------------------------------------------------ helpers

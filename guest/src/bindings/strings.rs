@@ -177,7 +177,13 @@ pub(crate) const PRIMS: &[Prim] = &[
 ];
 
 pub fn constants() -> Vec<(&'static str, Value)> {
-    vec![("file-name-separator-string", Value::string("/"))]
+    let name = "file-name-separator-string";
+    constant(name).map(|v| (name, v)).into_iter().collect()
+}
+
+/// The value of one of [`constants`], by name, without building the list.
+pub fn constant(name: &str) -> Option<Value> {
+    (name == "file-name-separator-string").then(|| Value::string("/"))
 }
 
 // ------------------------------------------------------------------ helpers
