@@ -83,12 +83,16 @@ fn build_guest(root: &Path) -> PathBuf {
     ] {
         cmd.env_remove(var);
     }
-    cmd.env(
-        "CARGO_ENCODED_RUSTFLAGS",
-        format!(
-            "-Clink-arg=-zstack-size={GUEST_STACK_BYTES}\x1f-Clink-arg=--initial-memory={GUEST_INITIAL_MEMORY_BYTES}"
-        ),
-    );
+    // `-Crelocation-model=static`: the target's default is position-
+    // independent code, which reaches every static through the GOT and
+    // `__memory_base`; the component is never relocated, and static code
+    // runs about 5% fewer wasm instructions per dish.
+    let flags = [
+        format!("-Clink-arg=-zstack-size={GUEST_STACK_BYTES}"),
+        format!("-Clink-arg=--initial-memory={GUEST_INITIAL_MEMORY_BYTES}"),
+        "-Crelocation-model=static".to_string(),
+    ];
+    cmd.env("CARGO_ENCODED_RUSTFLAGS", flags.join("\x1f"));
     let status = cmd
         .status()
         .expect("run cargo to build the guest component");

@@ -50,12 +50,30 @@ impl Default for SizeClasses {
     }
 }
 
+/// The class of each size in 16-byte steps: `CLASS_OF[(size + 15) / 16]`.
+const CLASS_OF: [u8; 1024 / 16 + 1] = {
+    let mut t = [0u8; 1024 / 16 + 1];
+    let mut i = 0;
+    while i < t.len() {
+        let size = if i == 0 { 1 } else { i * 16 };
+        let mut c = 0;
+        while CLASSES[c] < size {
+            c += 1;
+        }
+        t[i] = c as u8;
+        i += 1;
+    }
+    t
+};
+
+#[inline]
 fn class_of(layout: Layout) -> Option<usize> {
     if layout.align() > ALIGN {
         return None;
     }
-    let size = layout.size().max(1);
-    CLASSES.iter().position(|&c| size <= c)
+    CLASS_OF
+        .get(layout.size().div_ceil(16))
+        .map(|&c| c as usize)
 }
 
 unsafe impl GlobalAlloc for SizeClasses {
@@ -165,6 +183,15 @@ mod tests {
             let c = a.alloc(aligned);
             assert_eq!(c as usize % 64, 0);
             a.dealloc(c, aligned);
+        }
+    }
+
+    #[test]
+    fn every_size_gets_the_smallest_class_that_fits() {
+        for size in 0..=2048 {
+            let expected = CLASSES.iter().position(|&c| size.max(1) <= c);
+            let layout = Layout::from_size_align(size, 8).unwrap();
+            assert_eq!(class_of(layout), expected, "size {size}");
         }
     }
 

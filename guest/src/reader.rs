@@ -199,14 +199,32 @@ fn is_delimiter(c: char) -> bool {
     c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | '"' | ';')
 }
 
-/// [`is_delimiter`] for an ASCII byte.
-#[inline]
-fn is_ascii_delimiter(b: u8) -> bool {
-    matches!(
-        b,
-        b' ' | b'\t'..=b'\r' | b'(' | b')' | b'[' | b']' | b'"' | b';'
-    )
-}
+/// Byte classes, for the reader's inner loops: one table load per byte
+/// instead of a chain of comparisons.
+const WHITE: u8 = 1;
+/// Ends a token: white space, parentheses, brackets, `"` and `;`.
+const DELIMITER: u8 = 2;
+/// Part of a multi-byte character: classified by decoding it.
+const NON_ASCII: u8 = 4;
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c >= 0x80 {
+            NON_ASCII
+        } else if c == b' ' || (c >= b'\t' && c <= b'\r') {
+            WHITE | DELIMITER
+        } else if matches!(c, b'(' | b')' | b'[' | b']' | b'"' | b';') {
+            DELIMITER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
 
 impl<'a> Reader<'a> {
     fn peek(&self) -> Option<char> {
@@ -233,20 +251,23 @@ impl<'a> Reader<'a> {
     /// being read: a `#;` datum comment reads the datum it comments out one
     /// level deeper, so chains (`#;#;#;...`) and nests (`#;(#;(...`) of them
     /// are bounded by [`MAX_NESTING`] like any other nesting.
-    #[inline]
+    #[inline(always)]
     fn skip_atmosphere(&mut self, depth: usize) -> ReadResult<()> {
         // Fast path: ASCII white space up to a datum.
         let bytes = self.src.as_bytes();
         while let Some(&b) = bytes.get(self.pos) {
-            match b {
-                b' ' | b'\t'..=b'\r' => self.pos += 1,
-                b';' | b'#' | 0x80.. => return self.skip_atmosphere_slow(depth),
-                _ => return Ok(()),
+            if BYTE_CLASS[b as usize] & WHITE != 0 {
+                self.pos += 1;
+            } else if matches!(b, b';' | b'#' | 0x80..) {
+                return self.skip_atmosphere_slow(depth);
+            } else {
+                return Ok(());
             }
         }
         Ok(())
     }
 
+    #[inline(never)]
     fn skip_atmosphere_slow(&mut self, depth: usize) -> ReadResult<()> {
         loop {
             match self.peek() {
@@ -386,10 +407,11 @@ impl<'a> Reader<'a> {
         }
         let datum = self.read(depth + 1)?;
         let span = Span::new(start, datum.span.end as usize);
-        Ok(Syntax::new_list(
-            vec![Syntax::new_ident(name, head_span), datum],
+        let items: Rc<[Syntax]> = Rc::new([Syntax::new_ident(name, head_span), datum]);
+        Ok(Syntax {
+            kind: SyntaxKind::List(items, None),
             span,
-        ))
+        })
     }
 
     fn read_list(&mut self, start: usize, close: char, depth: usize) -> ReadResult<Syntax> {
@@ -576,14 +598,13 @@ impl<'a> Reader<'a> {
     fn read_token(&mut self) -> &'a str {
         let start = self.pos;
         let bytes = self.src.as_bytes();
-        while self.pos < bytes.len() {
-            let b = bytes[self.pos];
-            if b < 0x80 {
-                // ASCII: the common case, without decoding.
-                if is_ascii_delimiter(b) {
-                    break;
-                }
+        while let Some(&b) = bytes.get(self.pos) {
+            let class = BYTE_CLASS[b as usize];
+            if class == 0 {
+                // ASCII, not a delimiter: the common case, without decoding.
                 self.pos += 1;
+            } else if class & DELIMITER != 0 {
+                break;
             } else {
                 match self.peek() {
                     Some(c) if !is_delimiter(c) => self.pos += c.len_utf8(),
