@@ -161,16 +161,22 @@ struct Reader<'a> {
     items: Vec<Syntax>,
 }
 
-type ReadResult<T> = Result<T, Diagnostic>;
+/// Errors are boxed inside the reader: every datum is returned through a
+/// `ReadResult`, and a small `Err` keeps those returns cheap.
+type ReadResult<T> = Result<T, Box<Diagnostic>>;
 
-fn err(message: impl Into<String>, span: Span, help: Option<&str>) -> Diagnostic {
+fn err(message: impl Into<String>, span: Span, help: Option<&str>) -> Box<Diagnostic> {
     let mut d = Diagnostic::new(DiagnosticKind::Syntax, message, Some(span));
     d.help = help.map(str::to_string);
-    d
+    Box::new(d)
 }
 
 /// Read every datum of a dish file.
-pub fn read_all(src: &str) -> ReadResult<Vec<Syntax>> {
+pub fn read_all(src: &str) -> Result<Vec<Syntax>, Diagnostic> {
+    read_all_boxed(src).map_err(|d| *d)
+}
+
+fn read_all_boxed(src: &str) -> ReadResult<Vec<Syntax>> {
     let mut r = Reader {
         src,
         pos: 0,
@@ -324,13 +330,13 @@ impl<'a> Reader<'a> {
                 Some('#') if self.peek2() == Some(';') => {
                     let start = self.pos;
                     if depth >= MAX_NESTING {
-                        return Err(Diagnostic::new(
+                        return Err(Box::new(Diagnostic::new(
                             DiagnosticKind::Limit,
                             format!(
                                 "datum comments `#;` nested more than {MAX_NESTING} levels deep"
                             ),
                             Some(Span::new(start, start + 2)),
-                        ));
+                        )));
                     }
                     self.pos += 2;
                     self.skip_atmosphere(depth + 1)?;
@@ -351,11 +357,11 @@ impl<'a> Reader<'a> {
 
     fn read(&mut self, depth: usize) -> ReadResult<Syntax> {
         if depth > MAX_NESTING {
-            return Err(Diagnostic::new(
+            return Err(Box::new(Diagnostic::new(
                 DiagnosticKind::Limit,
                 format!("data nested more than {MAX_NESTING} levels deep"),
                 Some(Span::new(self.pos, self.pos + 1)),
-            ));
+            )));
         }
         self.skip_atmosphere(depth)?;
         let start = self.pos;
@@ -417,12 +423,33 @@ impl<'a> Reader<'a> {
     fn read_list(&mut self, start: usize, close: char, depth: usize) -> ReadResult<Syntax> {
         let base = self.items.len();
         let result = self.read_items(start, close, depth);
-        let items: Rc<[Syntax]> = self.items.drain(base..).collect();
+        let items = self.take_items(base);
         let tail = result?;
         Ok(Syntax {
             kind: SyntaxKind::List(items, tail),
             span: Span::new(start, self.pos),
         })
+    }
+
+    /// Move `self.items[base..]` into a new `Rc<[Syntax]>`: one allocation
+    /// and one copy (collecting a `Drain` cost twice as much per list).
+    fn take_items(&mut self, base: usize) -> Rc<[Syntax]> {
+        let n = self.items.len() - base;
+        let mut rc = Rc::<[Syntax]>::new_uninit_slice(n);
+        let dst = Rc::get_mut(&mut rc).expect("a new Rc is not shared");
+        // SAFETY: the `n` initialised items from `base` on are copied into
+        // the new slice, then the vector is shortened without dropping
+        // them, so each item is owned exactly once; every element of the
+        // slice is then initialised.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                self.items.as_ptr().add(base),
+                dst.as_mut_ptr().cast::<Syntax>(),
+                n,
+            );
+            self.items.set_len(base);
+            rc.assume_init()
+        }
     }
 
     /// Read a list's elements onto `self.items` up to its closing
