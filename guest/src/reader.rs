@@ -508,8 +508,19 @@ impl<'a> Reader<'a> {
                         }
                     }
                 }
-                Some(_) => {
-                    let item = self.read(depth + 1)?;
+                Some(c) => {
+                    // Atoms and strings directly, without `read`'s
+                    // dispatch (the same steps, as the atmosphere is
+                    // already skipped): most of a dish's data.
+                    let item = match c {
+                        _ if depth >= MAX_NESTING => self.read(depth + 1)?,
+                        '"' => {
+                            self.pos += 1;
+                            self.read_string(here)?
+                        }
+                        '(' | '[' | ')' | ']' | '\'' | '`' | ',' | '#' => self.read(depth + 1)?,
+                        _ => self.read_atom(here)?,
+                    };
                     self.items.push(item);
                 }
             }

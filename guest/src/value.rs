@@ -28,6 +28,21 @@ struct Interner {
     /// For each symbol: 1 + its index in [`crate::eval::SYNTAX`], or 0.
     syntax: Vec<u8>,
     map: HashMap<Rc<str>, u32>,
+    /// A direct-mapped cache in front of `map`: 1 + the interned symbol
+    /// last looked up under each [`cache_slot`], or 0.  A dish names the
+    /// same few symbols over and over, and a hit costs one comparison
+    /// instead of hashing and probing.
+    cache: [u32; CACHE_SLOTS],
+}
+
+const CACHE_SLOTS: usize = 256;
+
+fn cache_slot(name: &str) -> usize {
+    let b = name.as_bytes();
+    let first = b.first().copied().unwrap_or(0) as usize;
+    let last = b.last().copied().unwrap_or(0) as usize;
+    let second = b.get(1).copied().unwrap_or(0) as usize;
+    (b.len().wrapping_mul(61) ^ first ^ (second << 3) ^ (last << 1)) % CACHE_SLOTS
 }
 
 thread_local! {
@@ -38,6 +53,7 @@ thread_local! {
             interned: Vec::new(),
             syntax: Vec::new(),
             map: HashMap::with_hasher(rustc_hash::FxBuildHasher),
+            cache: [0; CACHE_SLOTS],
         })
     };
 }
@@ -73,15 +89,24 @@ impl Symbol {
     pub fn intern(name: &str) -> Symbol {
         INTERNER.with(|i| {
             let mut i = i.borrow_mut();
-            if let Some(&id) = i.map.get(name) {
-                return Symbol(id);
+            let slot = cache_slot(name);
+            let cached = i.cache[slot];
+            if cached != 0 && *i.names[cached as usize - 1] == *name {
+                return Symbol(cached - 1);
             }
-            if i.map.capacity() == 0 {
-                i.map.reserve(TYPICAL_SYMBOLS);
-            }
-            let rc: Rc<str> = Rc::from(name);
-            let id = i.push(rc.clone(), true);
-            i.map.insert(rc, id);
+            let id = match i.map.get(name) {
+                Some(&id) => id,
+                None => {
+                    if i.map.capacity() == 0 {
+                        i.map.reserve(TYPICAL_SYMBOLS);
+                    }
+                    let rc: Rc<str> = Rc::from(name);
+                    let id = i.push(rc.clone(), true);
+                    i.map.insert(rc, id);
+                    id
+                }
+            };
+            i.cache[slot] = id + 1;
             Symbol(id)
         })
     }
