@@ -158,10 +158,16 @@ pub enum SandboxError {
 /// Linear memory kept resident (reset in place, not given back with
 /// madvise) when an instance slot is reused: avoids page faults and
 /// cross-core TLB shootdowns on every dish.  Where Linux has `PAGEMAP_SCAN`
-/// (6.7 and later) only the pages the dish wrote are reset — that halved
-/// the fixed cost of a fresh instance (33 µs to 15 µs per dish); elsewhere
-/// this many bytes from the start of memory are zeroed each time.
-const KEEP_RESIDENT_BYTES: usize = 16 << 20;
+/// (6.7 and later), the pages reset are the slot's resident pages, found by
+/// one scan, instead of the first this-many bytes — that halved the fixed
+/// cost of a fresh instance (33 µs to 15 µs per dish).  Every page a dish
+/// ever touched stays resident and is reset for every later dish in the
+/// slot, up to this many bytes; so the value is a typical dish's working
+/// set, not more: after one memory-heavy dish, later typical dishes cost
+/// +6 µs with 128 KiB and +21 µs with 16 MiB (`cargo run --release -p
+/// potluck-wasm --example after_heavy`), while below 128 KiB typical
+/// dishes fault pages in again (64 KiB: +3 µs; 0: +30 µs).
+const KEEP_RESIDENT_BYTES: usize = 128 << 10;
 
 /// How long one epoch tick is.
 const EPOCH_TICK: Duration = Duration::from_millis(5);
