@@ -96,6 +96,11 @@ pub struct GuileResults {
     pub ratio_steady_1_worker: f64,
     /// potluck-wasm 2 workers / Guile's best steady state.
     pub ratio_steady_2_workers: f64,
+    /// potluck-wasm 1 worker / Guile's `eval-in-sandbox` as called with no
+    /// `#:module` (a fresh sandbox module per dish, its default).
+    pub ratio_steady_1_worker_default: f64,
+    /// potluck-wasm 2 workers / the same.
+    pub ratio_steady_2_workers_default: f64,
     /// Guile cold start / potluck-wasm cold check (warm cache).
     pub ratio_cold: f64,
 }
@@ -287,6 +292,10 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             let best = g.steady_dishes_per_sec.max(g.steady_shared_dishes_per_sec);
             g.ratio_steady_1_worker = results.dishes_per_sec_1_worker / best;
             g.ratio_steady_2_workers = results.dishes_per_sec_2_workers / best;
+            g.ratio_steady_1_worker_default =
+                results.dishes_per_sec_1_worker / g.steady_dishes_per_sec;
+            g.ratio_steady_2_workers_default =
+                results.dishes_per_sec_2_workers / g.steady_dishes_per_sec;
             g.ratio_cold = g.cold_one_dish_ms / results.cold_check_warm_cache_ms;
             g
         }),
@@ -436,6 +445,14 @@ fn print_table(r: &Results) {
             (
                 "ratio: potluck-wasm 2 workers / Guile best",
                 format!("{:.1}x", g.ratio_steady_2_workers),
+            ),
+            (
+                "ratio: 1 worker / Guile default (fresh module)",
+                format!("{:.1}x", g.ratio_steady_1_worker_default),
+            ),
+            (
+                "ratio: 2 workers / Guile default (fresh module)",
+                format!("{:.1}x", g.ratio_steady_2_workers_default),
             ),
             (
                 "ratio: Guile cold / potluck-wasm cold (warm)",
@@ -608,6 +625,8 @@ fn bench_guile(args: &BenchArgs, scratch: &Path, first: &str) -> anyhow::Result<
         cold_one_dish_ms: percentile(&cold, 0.5),
         ratio_steady_1_worker: 0.0,
         ratio_steady_2_workers: 0.0,
+        ratio_steady_1_worker_default: 0.0,
+        ratio_steady_2_workers_default: 0.0,
         ratio_cold: 0.0,
     })
 }
