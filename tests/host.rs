@@ -874,6 +874,32 @@ fn sigterm_stops_the_host_cleanly() {
     assert!(server.log().contains("stopped"));
 }
 
+#[test]
+fn a_second_host_on_the_same_state_is_refused() {
+    let tmp = tempdir();
+    let state = tmp.path().join("state");
+    let server = Server::start(&state, &["--workers", "0"]);
+    let out = Command::new(BIN)
+        .args(["host-channel", "--listen", "127.0.0.1:0", "--state"])
+        .arg(&state)
+        .env("POTLUCK_CACHE_DIR", cache_dir())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("another host-channel is using the state directory"),
+        "{err}"
+    );
+    // The first host still answers.
+    let (status, _) = get(&server.base, "/api/repos");
+    assert_eq!(status, 200);
+    drop(server);
+    // Once it is gone, the state is free again.
+    let again = Server::start(&state, &["--workers", "0"]);
+    assert_eq!(get(&again.base, "/api/repos").0, 200);
+}
+
 /// The status page in a real browser: it shows the dishes, the failure with
 /// its diagnostic and the queue.  The screenshot is kept as an artifact in
 /// `target/test-artifacts/status-page.png`.

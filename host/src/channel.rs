@@ -79,12 +79,17 @@ const ZERO: &str = "0000000000000000000000000000000000000000";
 impl Channel {
     /// Open the bare repo at `git_dir`, creating it (with `.guix-channel`
     /// and a README as the first commit) if it does not exist.
+    ///
+    /// The repo belongs to this host alone: ref lock files left behind by a
+    /// host that was killed in the middle of an update are removed (with a
+    /// warning), or every later update would fail on them.
     pub fn open(git_dir: &Path, push_url: Option<String>) -> Result<Channel, ChannelError> {
         let ch = Channel {
             git_dir: git_dir.to_path_buf(),
             push_url,
             lock: Mutex::new(()),
         };
+        ch.remove_stale_locks()?;
         if !git_dir.join("HEAD").exists() {
             std::fs::create_dir_all(git_dir).map_err(|e| ch.other(e.to_string()))?;
             let mut init = Command::new("git");
@@ -111,6 +116,33 @@ impl Channel {
             })?;
         }
         Ok(ch)
+    }
+
+    /// Remove the lock files that `update-ref` creates, and the private
+    /// index directories of `update`, if a killed host left them.  Only
+    /// called before any update of this process.
+    fn remove_stale_locks(&self) -> Result<(), ChannelError> {
+        let branch_lock = format!("refs/heads/{BRANCH}.lock");
+        for name in ["HEAD.lock", "packed-refs.lock", branch_lock.as_str()] {
+            let path = self.git_dir.join(name);
+            match std::fs::remove_file(&path) {
+                Ok(()) => tracing::warn!(
+                    path = %path.display(),
+                    "removed a stale git lock file left by an interrupted update"
+                ),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(self.other(format!("cannot remove {}: {e}", path.display()))),
+            }
+        }
+        // And the private index directories of interrupted updates.
+        if let Ok(entries) = std::fs::read_dir(&self.git_dir) {
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with("index-") {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        Ok(())
     }
 
     pub fn git_dir(&self) -> &Path {
@@ -358,6 +390,28 @@ mod tests {
             path: path.into(),
             contents: text.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn lock_files_left_by_a_killed_host_do_not_block_updates() {
+        let dir = tempfile::tempdir().unwrap();
+        let git_dir = dir.path().join("channel.git");
+        let first = Channel::open(&git_dir, None).unwrap().head().unwrap();
+        // As a host killed inside `git update-ref` leaves them.
+        std::fs::write(git_dir.join("HEAD.lock"), "").unwrap();
+        std::fs::write(git_dir.join("refs/heads/main.lock"), "").unwrap();
+        let ch = Channel::open(&git_dir, None).unwrap();
+        assert_eq!(ch.head().unwrap(), first);
+        let o = ch
+            .update(&RepoUpdate {
+                dirs: vec!["m/a".into()],
+                files: vec![file("m/a/x.scm", "x")],
+                keep: vec![],
+                message: "after a crash".into(),
+            })
+            .unwrap();
+        assert!(o.commit.is_some());
+        assert!(!git_dir.join("HEAD.lock").exists());
     }
 
     #[test]

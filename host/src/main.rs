@@ -759,6 +759,17 @@ fn run_host_channel(args: HostChannelArgs) -> anyhow::Result<ExitCode> {
     init_logging(args.log_format);
     std::fs::create_dir_all(&args.state)
         .with_context(|| format!("cannot create the state directory {}", args.state.display()))?;
+    // One host per state directory: held until the process exits (or dies).
+    let lock_path = args.state.join("host.lock");
+    let state_lock = std::fs::File::create(&lock_path)
+        .with_context(|| format!("cannot create {}", lock_path.display()))?;
+    if let Err(e) = state_lock.try_lock() {
+        anyhow::bail!(
+            "another host-channel is using the state directory {} ({e}); \
+             stop it first, or give this one another --state",
+            args.state.display()
+        );
+    }
     let db = args.state.join("state.sqlite");
     let store =
         Arc::new(SqliteStore::open(&db).with_context(|| format!("cannot open {}", db.display()))?);
