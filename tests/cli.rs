@@ -121,6 +121,16 @@ fn human_output_is_rustc_style_and_exit_statuses_are_right() {
 
     let out = cli(&["check", "--bogus-flag"], dir.path());
     assert_eq!(out.status.code(), Some(2));
+
+    // A memory cap below the interpreter's initial memory is a usage error,
+    // not a failure deep in the engine.
+    let out = cli(
+        &["check", "--memory-mib", "1", good.to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("invalid value '1' for '--memory-mib <MIB>': 1 is not in 2..=4096"));
 }
 
 #[test]

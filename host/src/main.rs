@@ -144,8 +144,14 @@ pub struct SandboxArgs {
     /// Wall-clock deadline per dish, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = Limits::default().deadline.as_millis() as u64)]
     timeout_ms: u64,
-    /// Linear memory cap per dish, in MiB.
-    #[arg(long, value_name = "MIB", default_value_t = (Limits::default().memory_bytes >> 20) as u64)]
+    /// Linear memory cap per dish, in MiB (at least 2: the interpreter
+    /// starts with its 1 MiB stack and a first heap in 2 MiB).
+    #[arg(
+        long,
+        value_name = "MIB",
+        default_value_t = (Limits::default().memory_bytes >> 20) as u64,
+        value_parser = clap::value_parser!(u64).range(2..=4096)
+    )]
     memory_mib: u64,
     /// Wasm stack cap per dish, in KiB.
     #[arg(long, value_name = "KIB", default_value_t = (Limits::default().wasm_stack_bytes >> 10) as u64)]
