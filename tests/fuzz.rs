@@ -13,7 +13,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use potluck_guest::fuzzing::{mutate, random_scheme_text, seed_files, XorShift};
+use potluck_guest::fuzzing::{
+    mutate, random_scheme_text, seed_files, smoke_budget, smoke_seed, XorShift,
+};
 use potluck_wasm::fuzzing::{boundary_body, emit_roundtrip_body, fuzz_sandbox};
 
 fn root() -> PathBuf {
@@ -30,19 +32,9 @@ fn read_all(paths: Vec<PathBuf>) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// Two bodies share the smoke budget.
 fn budget() -> Duration {
-    let secs: f64 = std::env::var("POTLUCK_FUZZ_SMOKE_SECS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20.0);
-    Duration::from_secs_f64(secs.max(0.0) / 2.0)
-}
-
-fn seed() -> u64 {
-    std::env::var("POTLUCK_FUZZ_SMOKE_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0x00c0_ffee)
+    smoke_budget(2)
 }
 
 fn run(name: &str, what: &str, input: &[u8], body: impl FnOnce(&[u8])) {
@@ -74,7 +66,7 @@ fn boundary_fuzz_body_survives_corpus_and_random_inputs() {
     for (path, bytes) in &seeds {
         run("boundary", path, bytes, |b| boundary_body(&sandbox, b));
     }
-    let mut rng = XorShift::new(seed());
+    let mut rng = XorShift::new(smoke_seed());
     let (start, budget) = (Instant::now(), budget());
     let mut n = 0usize;
     while start.elapsed() < budget {
@@ -104,7 +96,7 @@ fn emit_roundtrip_fuzz_body_survives_random_records() {
     for (path, bytes) in &seeds {
         run("emit_roundtrip", path, bytes, emit_roundtrip_body);
     }
-    let mut rng = XorShift::new(seed());
+    let mut rng = XorShift::new(smoke_seed());
     let (start, budget) = (Instant::now(), budget());
     let mut n = 0usize;
     while start.elapsed() < budget {

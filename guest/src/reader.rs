@@ -202,7 +202,11 @@ fn read_all_boxed(src: &str) -> ReadResult<Vec<Syntax>> {
 }
 
 fn is_delimiter(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | '"' | ';')
+    if c.is_ascii() {
+        BYTE_CLASS[c as usize] & DELIMITER != 0
+    } else {
+        c.is_whitespace()
+    }
 }
 
 /// Byte classes, for the reader's inner loops: one table load per byte

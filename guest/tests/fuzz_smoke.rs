@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use potluck_guest::fuzzing::{
-    eval_body, mutate, random_scheme_text, reader_body, seed_files, XorShift, SCHEME_TOKENS,
+    eval_body, mutate, random_scheme_text, reader_body, seed_files, smoke_budget, smoke_seed,
+    XorShift, SCHEME_TOKENS,
 };
 
 fn root() -> PathBuf {
@@ -99,26 +100,15 @@ fn smoke(name: &'static str, body: Body, budget: Duration, seed: u64) -> Result<
     Ok(seeds.len() + n)
 }
 
+/// Two bodies share the smoke budget.
 fn budget() -> Duration {
-    let secs: f64 = std::env::var("POTLUCK_FUZZ_SMOKE_SECS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20.0);
-    // Two bodies share the budget.
-    Duration::from_secs_f64(secs.max(0.0) / 2.0)
-}
-
-fn seed() -> u64 {
-    std::env::var("POTLUCK_FUZZ_SMOKE_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0x00c0_ffee)
+    smoke_budget(2)
 }
 
 /// On a thread with a large stack (as the wasm guest has room for), with
 /// panic messages silenced: the harness reports the failing input itself.
 fn on_big_stack(name: &'static str, body: Body) {
-    let (budget, seed) = (budget(), seed());
+    let (budget, seed) = (budget(), smoke_seed());
     let result = std::thread::Builder::new()
         .name(format!("fuzz-smoke-{name}"))
         .stack_size(256 << 20)

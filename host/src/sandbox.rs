@@ -270,7 +270,6 @@ impl rand_core::TryRng for FixedRng {
 pub struct Sandbox {
     engine: Engine,
     component: Component,
-    pre: PotluckGuestPre<State>,
     instance_pre: InstancePre<State>,
     /// The `evaluate` export, type-checked once in [`Sandbox::new`].
     evaluate: ComponentExportIndex,
@@ -307,7 +306,6 @@ impl Sandbox {
         let instance_pre = linker
             .instantiate_pre(&component)
             .map_err(SandboxError::Link)?;
-        let pre = PotluckGuestPre::new(instance_pre.clone()).map_err(SandboxError::Link)?;
         let evaluate = component
             .get_export_index(None, "potluck:sandbox/dish@0.1.0")
             .and_then(|dish| component.get_export_index(Some(&dish), "evaluate"))
@@ -332,7 +330,6 @@ impl Sandbox {
         let sandbox = Sandbox {
             engine,
             component,
-            pre,
             instance_pre,
             evaluate,
             limits,
@@ -433,12 +430,16 @@ impl Sandbox {
     /// The binding names the guest offers (its `bindings` export).
     pub fn bindings(&self) -> Result<Vec<String>, Diagnostic> {
         let mut store = self.store();
-        let guest = self.pre.instantiate(&mut store).map_err(|e| {
-            Diagnostic::error(
-                Kind::Internal,
-                format!("cannot instantiate the sandbox: {e:#}"),
-            )
-        })?;
+        let guest = self
+            .instance_pre
+            .instantiate(&mut store)
+            .and_then(|instance| PotluckGuest::new(&mut store, &instance))
+            .map_err(|e| {
+                Diagnostic::error(
+                    Kind::Internal,
+                    format!("cannot instantiate the sandbox: {e:#}"),
+                )
+            })?;
         guest
             .potluck_sandbox_dish()
             .call_bindings(&mut store)
