@@ -216,7 +216,7 @@ impl Exn {
 
 fn thrown_diagnostic(t: &Thrown) -> Diagnostic {
     let key = t.key.name();
-    let kind = match &*key {
+    let kind = match key {
         "wrong-type-arg" => DiagnosticKind::WrongType,
         "wrong-number-of-args" => DiagnosticKind::Arity,
         "unbound-variable" => DiagnosticKind::UnboundVariable,

@@ -7,7 +7,7 @@ use crate::diag::{Diagnostic, DiagnosticKind};
 use crate::num;
 use crate::printer::write_string;
 use crate::span::Span;
-use crate::value::{Record, RecordKind, Value};
+use crate::value::{Record, RecordKind, Symbol, Value};
 
 pub const PACKAGE_FIELDS: &[&str] = &[
     "name",
@@ -35,6 +35,36 @@ pub const PACKAGE_REQUIRED: &[&str] = &[
 ];
 pub const SOURCE_FIELDS: &[&str] = &["git-uri", "git-commit", "sha256", "snippet"];
 pub const SOURCE_REQUIRED: &[&str] = &["git-uri", "git-commit", "sha256"];
+
+const fn symbols<const N: usize>(names: &[&str]) -> [Symbol; N] {
+    let mut out = [Symbol::known("name"); N];
+    let mut i = 0;
+    while i < N {
+        out[i] = Symbol::known(names[i]);
+        i += 1;
+    }
+    out
+}
+
+/// [`PACKAGE_FIELDS`] and the other lists as symbols, in the same order.
+pub const PACKAGE_FIELD_SYMBOLS: [Symbol; 12] = symbols(PACKAGE_FIELDS);
+pub const PACKAGE_REQUIRED_SYMBOLS: [Symbol; 8] = symbols(PACKAGE_REQUIRED);
+pub const SOURCE_FIELD_SYMBOLS: [Symbol; 4] = symbols(SOURCE_FIELDS);
+pub const SOURCE_REQUIRED_SYMBOLS: [Symbol; 3] = symbols(SOURCE_REQUIRED);
+
+/// A field of a record: its name, and the same as a symbol.
+#[derive(Clone, Copy)]
+struct Field {
+    name: &'static str,
+    sym: Symbol,
+}
+
+const fn field(name: &'static str) -> Field {
+    Field {
+        name,
+        sym: Symbol::known(name),
+    }
+}
 
 /// Most package specifications in one inputs field.
 pub const MAX_SPECS: usize = 500;
@@ -162,23 +192,25 @@ pub fn from_value(v: &Value, last_form: Span) -> Result<Dish, Vec<Diagnostic>> {
     }
     let mut errs = Vec::new();
     let mut fields = Fields { r, errs: &mut errs };
-    let name = fields.string("name");
-    let version = fields.string("version");
+    let name = fields.string(const { field("name") });
+    let version = fields.string(const { field("version") });
     let source = fields.source();
-    let build_system = fields.symbol("build-system");
-    let arguments = fields.datum("arguments").unwrap_or(Spanned {
-        value: Datum {
-            nodes: vec![DatumNode::Null],
-        },
-        span: r.span,
-    });
-    let inputs = fields.spec_list("inputs");
-    let native_inputs = fields.spec_list("native-inputs");
-    let propagated_inputs = fields.spec_list("propagated-inputs");
-    let synopsis = fields.string("synopsis");
-    let description = fields.string("description");
-    let license = fields.symbol("license");
-    let home_page = fields.string("home-page");
+    let build_system = fields.symbol(const { field("build-system") });
+    let arguments = fields
+        .datum(const { field("arguments") })
+        .unwrap_or(Spanned {
+            value: Datum {
+                nodes: vec![DatumNode::Null],
+            },
+            span: r.span,
+        });
+    let inputs = fields.spec_list(const { field("inputs") });
+    let native_inputs = fields.spec_list(const { field("native-inputs") });
+    let propagated_inputs = fields.spec_list(const { field("propagated-inputs") });
+    let synopsis = fields.string(const { field("synopsis") });
+    let description = fields.string(const { field("description") });
+    let license = fields.symbol(const { field("license") });
+    let home_page = fields.string(const { field("home-page") });
     match (
         name,
         version,
@@ -239,11 +271,11 @@ struct Fields<'a> {
 }
 
 impl Fields<'_> {
-    fn get(&self, name: &str) -> Option<(&Value, Span)> {
+    fn get(&self, field: Field) -> Option<(&Value, Span)> {
         self.r
             .fields
             .iter()
-            .find(|(f, _, _)| f.is(name))
+            .find(|(f, _, _)| *f == field.sym)
             .map(|(_, v, s)| (v, *s))
     }
 
@@ -272,8 +304,9 @@ impl Fields<'_> {
         );
     }
 
-    fn string(&mut self, field: &str) -> Option<Spanned<String>> {
-        let Some((v, span)) = self.get(field) else {
+    fn string(&mut self, f: Field) -> Option<Spanned<String>> {
+        let field = f.name;
+        let Some((v, span)) = self.get(f) else {
             self.missing(field);
             return None;
         };
@@ -295,8 +328,9 @@ impl Fields<'_> {
         }
     }
 
-    fn symbol(&mut self, field: &str) -> Option<Spanned<String>> {
-        let Some((v, span)) = self.get(field) else {
+    fn symbol(&mut self, f: Field) -> Option<Spanned<String>> {
+        let field = f.name;
+        let Some((v, span)) = self.get(f) else {
             self.missing(field);
             return None;
         };
@@ -318,8 +352,9 @@ impl Fields<'_> {
         }
     }
 
-    fn spec_list(&mut self, field: &str) -> SpecList {
-        let Some((v, span)) = self.get(field) else {
+    fn spec_list(&mut self, f: Field) -> SpecList {
+        let field = f.name;
+        let Some((v, span)) = self.get(f) else {
             return SpecList {
                 items: Vec::new(),
                 span: self.r.span,
@@ -350,7 +385,7 @@ impl Fields<'_> {
                 span,
             };
         }
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(items.len());
         for item in &items {
             match item {
                 Value::Str(s) => out.push(Spanned {
@@ -382,8 +417,9 @@ impl Fields<'_> {
         SpecList { items: out, span }
     }
 
-    fn datum(&mut self, field: &str) -> Option<Spanned<Datum>> {
-        let (v, span) = self.get(field)?;
+    fn datum(&mut self, f: Field) -> Option<Spanned<Datum>> {
+        let field = f.name;
+        let (v, span) = self.get(f)?;
         let v = v.clone();
         match flatten(&v) {
             Ok(d) => Some(Spanned { value: d, span }),
@@ -415,7 +451,7 @@ impl Fields<'_> {
     }
 
     fn source(&mut self) -> Option<Source> {
-        let Some((v, span)) = self.get("source") else {
+        let Some((v, span)) = self.get(const { field("source") }) else {
             self.missing("source");
             return None;
         };
@@ -437,12 +473,12 @@ impl Fields<'_> {
             r: &src,
             errs: self.errs,
         };
-        let git_uri = inner.string("git-uri");
-        let git_commit = inner.string("git-commit");
-        let sha256 = inner.string("sha256");
-        let snippet = match inner.get("snippet") {
+        let git_uri = inner.string(const { field("git-uri") });
+        let git_commit = inner.string(const { field("git-commit") });
+        let sha256 = inner.string(const { field("sha256") });
+        let snippet = match inner.get(const { field("snippet") }) {
             None | Some((Value::Bool(false), _)) => None,
-            Some(_) => inner.datum("snippet"),
+            Some(_) => inner.datum(const { field("snippet") }),
         };
         Some(Source {
             git_uri: git_uri?,
@@ -461,9 +497,10 @@ pub fn flatten(v: &Value) -> Result<Datum, FlattenError> {
         Pair,
         Vector(usize),
     }
-    let mut nodes: Vec<DatumNode> = Vec::new();
-    let mut results: Vec<u32> = Vec::new();
-    let mut work = vec![Work::Visit(v.clone(), 0)];
+    let mut nodes: Vec<DatumNode> = Vec::with_capacity(32);
+    let mut results: Vec<u32> = Vec::with_capacity(16);
+    let mut work = Vec::with_capacity(16);
+    work.push(Work::Visit(v.clone(), 0));
     while let Some(w) = work.pop() {
         if nodes.len() >= MAX_DATUM_NODES {
             return Err(FlattenError::TooLarge(format!(

@@ -87,13 +87,6 @@ pub const SYNTAX: &[&str] = &[
     "potluck-source",
 ];
 
-static SYNTAX_INDEX: crate::names::NameIndex<256> = crate::names::NameIndex::new(SYNTAX);
-
-/// The position of `name` in [`SYNTAX`], if it is a syntactic keyword.
-pub fn syntax_keyword(name: &str) -> Option<usize> {
-    SYNTAX_INDEX.get(SYNTAX, name)
-}
-
 /// Names that exist in Guile but give dishes capabilities (I/O, evaluation,
 /// modules, processes, the clock).  Using one gets an explanation.
 const CAPABILITY_NAMES: &[&str] = &[
@@ -393,6 +386,9 @@ pub struct Interp {
     file: Rc<str>,
     source: Rc<str>,
     root: Env,
+    /// Never free compiled code: the whole memory is thrown away after
+    /// this evaluation (see [`crate::evaluate_once`]).
+    pub one_shot: bool,
 }
 
 static QQ_CONS: Prim = Prim::new("cons", 2, Some(2), |_, a| {
@@ -412,6 +408,16 @@ static QQ_VECTOR: Prim = Prim::new("list->vector", 1, Some(1), |interp, a| {
     interp.charge(items.len() * 16)?;
     Ok(Value::Vector(Rc::new(items)))
 });
+
+/// Collect results into a vector of exactly the iterator's length (a
+/// `collect` into `Result` cannot size the vector, and grows it).
+fn collect_exact<T>(items: impl ExactSizeIterator<Item = Result<T>>) -> Result<Vec<T>> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(item?);
+    }
+    Ok(out)
+}
 
 /// Bytes charged for each compiled or expanded node.
 const NODE_COST: usize = 64;
@@ -439,6 +445,7 @@ impl Interp {
                 slots: RefCell::new(Vec::new()),
                 parent: None,
             }),
+            one_shot: false,
         }
     }
 
@@ -465,30 +472,42 @@ impl Interp {
         self.tick_n(1)
     }
 
+    #[inline]
     pub fn tick_n(&mut self, n: u64) -> Result<()> {
         self.steps = self.steps.saturating_add(n);
         if self.steps > self.limits.max_steps {
-            return Err(Exn::limit(format!(
-                "evaluation took more than {} steps, the interpreter's step limit",
-                self.limits.max_steps
-            ))
-            .with_help(
-                "a dish must evaluate quickly; look for a loop or recursion that never ends",
-            ));
+            return Err(self.step_limit());
         }
         Ok(())
     }
 
+    #[cold]
+    #[inline(never)]
+    fn step_limit(&self) -> Exn {
+        Exn::limit(format!(
+            "evaluation took more than {} steps, the interpreter's step limit",
+            self.limits.max_steps
+        ))
+        .with_help("a dish must evaluate quickly; look for a loop or recursion that never ends")
+    }
+
+    #[inline]
     pub fn charge(&mut self, bytes: usize) -> Result<()> {
         self.alloc = self.alloc.saturating_add(bytes as u64);
         if self.alloc > self.limits.max_alloc_bytes {
-            return Err(Exn::limit(format!(
-                "the dish allocated more than {} bytes, the allocation limit",
-                self.limits.max_alloc_bytes
-            ))
-            .with_help("a dish should build a package description, not large data structures"));
+            return Err(self.alloc_limit());
         }
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn alloc_limit(&self) -> Exn {
+        Exn::limit(format!(
+            "the dish allocated more than {} bytes, the allocation limit",
+            self.limits.max_alloc_bytes
+        ))
+        .with_help("a dish should build a package description, not large data structures")
     }
 
     /// Largest exact integer a dish may compute, in bits (1 MiB of digits).
@@ -504,6 +523,7 @@ impl Interp {
         self.charge((bits / 8) as usize)
     }
 
+    #[inline]
     fn enter(&mut self) -> Result<()> {
         self.enter_n(1)
     }
@@ -511,18 +531,23 @@ impl Interp {
     /// Enter `n` levels of recursion at once: calls made from primitives
     /// (`map`, `sort`, `catch`, ...) stack more native frames than a call
     /// made by the evaluator, and count for more.
+    #[inline]
     fn enter_n(&mut self, n: u32) -> Result<()> {
         if self.depth.saturating_add(n) > self.limits.max_depth {
-            return Err(Exn::limit(format!(
-                "recursion deeper than {} levels, the interpreter's depth limit",
-                self.limits.max_depth
-            ))
-            .with_help(
-                "use a tail-recursive loop (named let, do) instead of deep non-tail recursion",
-            ));
+            return Err(self.depth_limit());
         }
         self.depth += n;
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn depth_limit(&self) -> Exn {
+        Exn::limit(format!(
+            "recursion deeper than {} levels, the interpreter's depth limit",
+            self.limits.max_depth
+        ))
+        .with_help("use a tail-recursive loop (named let, do) instead of deep non-tail recursion")
     }
 
     pub(crate) fn count_expansion(&mut self, nodes: u64) -> Result<()> {
@@ -544,7 +569,12 @@ impl Interp {
             return slot;
         }
         let slot = self.globals.len() as u32;
-        let builtin = bindings::lookup(&sym.name()).unwrap_or(Value::Unassigned);
+        // Every name the environment binds is a static symbol.
+        let builtin = match sym.primitive() {
+            Some(p) => Value::Prim(p),
+            None if sym.is_static() => bindings::lookup(sym.name()).unwrap_or(Value::Unassigned),
+            None => Value::Unassigned,
+        };
         self.globals.push(builtin);
         self.global_names.push(sym);
         self.global_index.insert(sym, slot);
@@ -570,11 +600,11 @@ impl Interp {
             Value::Bool(false),
         )
         .at(span);
-        if CAPABILITY_NAMES.contains(&&*name) {
+        if CAPABILITY_NAMES.contains(&name) {
             e = e.with_help(format!(
                 "`{name}` is not available in the potluck sandbox: dishes are pure data, with no I/O, evaluation, modules, mutation or processes"
             ));
-        } else if let Some(s) = self.did_you_mean(&name) {
+        } else if let Some(s) = self.did_you_mean(name) {
             e = e.with_help(format!("did you mean `{s}`?"));
         } else {
             e = e.with_help(
@@ -606,7 +636,11 @@ impl Interp {
         };
         let expr = self.compile_toplevel(form, &mut cx)?;
         let root = self.root.clone();
-        self.eval(&expr, &root)
+        let r = self.eval(&expr, &root);
+        if self.one_shot {
+            std::mem::forget(expr);
+        }
+        r
     }
 
     fn compile_toplevel(&mut self, form: &Syntax, cx: &mut Cx) -> Result<Expr> {
@@ -686,8 +720,10 @@ impl Interp {
                 }
             }
             if id.mark == 0 {
-                if let Some(m) = self.global_macros.get(&id.sym) {
-                    return Resolved::Macro(m.clone());
+                if !self.global_macros.is_empty() {
+                    if let Some(m) = self.global_macros.get(&id.sym) {
+                        return Resolved::Macro(m.clone());
+                    }
                 }
                 return Resolved::Global(id.sym);
             }
@@ -737,6 +773,11 @@ impl Interp {
 
     fn compile_inner(&mut self, s: &Syntax, cx: &mut Cx, name: Option<Symbol>) -> Result<Expr> {
         match &s.kind {
+            // The reader gives string literals their span; a literal moved
+            // by a macro gets the span of where it now is.
+            SyntaxKind::Lit(Value::Str(st)) if st.span == Some(s.span) => {
+                Ok(Expr::Const(Value::Str(st.clone())))
+            }
             SyntaxKind::Lit(Value::Str(st)) => {
                 Ok(Expr::Const(Value::Str(Rc::new(crate::value::Str {
                     s: st.s.clone(),
@@ -765,8 +806,7 @@ impl Interp {
                     )),
                 },
                 Resolved::Global(sym) => {
-                    let n = sym.name();
-                    if SYNTAX.contains(&&*n) {
+                    if let Some(n) = sym.syntax_keyword() {
                         return Err(Exn::syntax(
                             format!("`{n}` is syntax; it cannot be used as a value"),
                             s.span,
@@ -825,7 +865,7 @@ impl Interp {
     }
 
     fn compile_all(&mut self, items: &[Syntax], cx: &mut Cx) -> Result<Vec<Expr>> {
-        items.iter().map(|i| self.compile(i, cx)).collect()
+        collect_exact(items.iter().map(|i| self.compile(i, cx)))
     }
 
     fn datum(&mut self, s: &Syntax) -> Result<Value> {
@@ -1172,10 +1212,7 @@ impl Interp {
             // Named let.
             expect_len("let", items, 4, usize::MAX, span)?;
             let bindings = self.parse_bindings(&items[2], "let")?;
-            let inits = bindings
-                .iter()
-                .map(|(_, init)| self.compile(init, cx))
-                .collect::<Result<Vec<_>>>()?;
+            let inits = collect_exact(bindings.iter().map(|(_, init)| self.compile(init, cx)))?;
             let formals = Syntax::new_list(
                 bindings
                     .iter()
@@ -1215,10 +1252,11 @@ impl Interp {
             });
         }
         let bindings = self.parse_bindings(&items[1], "let")?;
-        let inits = bindings
-            .iter()
-            .map(|(id, init)| self.compile_named(init, cx, Some(id.sym)))
-            .collect::<Result<Vec<_>>>()?;
+        let inits = collect_exact(
+            bindings
+                .iter()
+                .map(|(id, init)| self.compile_named(init, cx, Some(id.sym))),
+        )?;
         cx.scopes.push(Scope {
             vars: bindings.iter().map(|(id, _)| *id).collect(),
             macros: Vec::new(),
@@ -1369,10 +1407,7 @@ impl Interp {
             let data = parts[0].list().ok_or_else(|| {
                 Exn::syntax("a `case` clause starts with a list of data", parts[0].span)
             })?;
-            let data = data
-                .iter()
-                .map(|d| self.datum(d))
-                .collect::<Result<Vec<_>>>()?;
+            let data = collect_exact(data.iter().map(|d| self.datum(d)))?;
             out.push((data.into_boxed_slice(), body));
         }
         Ok(Expr::Case {
@@ -1487,20 +1522,26 @@ impl Interp {
         items: &[Syntax],
         cx: &mut Cx,
     ) -> Result<Expr> {
-        let (form, known, required) = match kind {
-            RecordKind::Package => (
-                "potluck-package",
-                crate::dish::PACKAGE_FIELDS,
-                crate::dish::PACKAGE_REQUIRED,
-            ),
-            RecordKind::Source => (
-                "potluck-source",
-                crate::dish::SOURCE_FIELDS,
-                crate::dish::SOURCE_REQUIRED,
-            ),
-        };
-        let mut fields: Vec<(Symbol, Expr, Span)> = Vec::new();
-        let mut seen: Vec<(Symbol, Span)> = Vec::new();
+        use crate::dish::*;
+        let (form, known, known_syms, required, required_syms): (_, _, &[Symbol], _, &[Symbol]) =
+            match kind {
+                RecordKind::Package => (
+                    "potluck-package",
+                    PACKAGE_FIELDS,
+                    &PACKAGE_FIELD_SYMBOLS,
+                    PACKAGE_REQUIRED,
+                    &PACKAGE_REQUIRED_SYMBOLS,
+                ),
+                RecordKind::Source => (
+                    "potluck-source",
+                    SOURCE_FIELDS,
+                    &SOURCE_FIELD_SYMBOLS,
+                    SOURCE_REQUIRED,
+                    &SOURCE_REQUIRED_SYMBOLS,
+                ),
+            };
+        let mut fields: Vec<(Symbol, Expr, Span)> = Vec::with_capacity(items.len() - 1);
+        let mut seen: Vec<(Symbol, Span)> = Vec::with_capacity(items.len() - 1);
         for clause in &items[1..] {
             let invalid =
                 |msg: String| Exn::fatal(DiagnosticKind::InvalidDish, msg, Some(clause.span));
@@ -1513,8 +1554,8 @@ impl Interp {
                     .with_help("each clause starts with a field name, e.g. (version \"1.0\")"));
             };
             let fname = field.sym.name();
-            if !known.contains(&&*fname) {
-                let help = match closest(&fname, known.iter().map(|s| s.to_string())) {
+            if !known_syms.contains(&field.sym) {
+                let help = match closest(fname, known.iter().map(|s| s.to_string())) {
                     Some(s) => format!(
                         "did you mean `{s}`? the fields of {form} are: {}",
                         known.join(", ")
@@ -1548,8 +1589,8 @@ impl Interp {
             let value = self.compile(&parts[1], cx)?;
             fields.push((field.sym, value, parts[1].span));
         }
-        for req in required {
-            if !seen.iter().any(|(f, _)| f.is(req)) {
+        for (req, req_sym) in required.iter().zip(required_syms) {
+            if !seen.iter().any(|(f, _)| f == req_sym) {
                 return Err(Exn::fatal(
                     DiagnosticKind::InvalidDish,
                     format!("{form} is missing the required field `{req}`"),
@@ -1719,7 +1760,7 @@ impl Interp {
             return Ok(Rc::new(Macro::IdentifierSyntax(parts[1].clone())));
         }
         if let Some(id) = head.and_then(Syntax::ident) {
-            if matches!(&*id.sym.name(), "syntax-case" | "lambda" | "λ") {
+            if matches!(id.sym.name(), "syntax-case" | "lambda" | "λ") {
                 return Err(Exn::syntax(
                     "only `syntax-rules` and `identifier-syntax` transformers are available in the potluck sandbox",
                     spec.span,
@@ -2571,7 +2612,7 @@ fn parse_star_formals(s: &Syntax) -> Result<StarFormals> {
     let mut allow = false;
     for item in items {
         if let SyntaxKind::Lit(Value::Keyword(k)) = &item.kind {
-            let next = match &*k.name() {
+            let next = match k.name() {
                 "optional" => Some(Mode::Opt),
                 "key" => Some(Mode::Key),
                 "rest" => Some(Mode::Rest),
@@ -2588,7 +2629,7 @@ fn parse_star_formals(s: &Syntax) -> Result<StarFormals> {
                 mode = next;
                 continue;
             }
-            match &*k.name() {
+            match k.name() {
                 "allow-other-keys" => allow = true,
                 other => {
                     return Err(Exn::syntax(

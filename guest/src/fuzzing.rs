@@ -158,7 +158,7 @@ pub fn printer_round_trips(v: &Value) -> bool {
         }
         *budget -= 1;
         match v {
-            Value::Sym(s) => symbol_reads_back(&s.name()),
+            Value::Sym(s) => symbol_reads_back(s.name()),
             Value::Str(s) => {
                 !s.s.chars()
                     .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))

@@ -20,6 +20,7 @@ pub mod num;
 pub mod printer;
 pub mod reader;
 pub mod span;
+pub mod symbol;
 pub mod value;
 
 #[cfg(test)]
@@ -69,6 +70,7 @@ fn evaluate_inner(
     };
     let last_span = last.span;
     let mut interp = eval::Interp::new(limits, file, source);
+    interp.one_shot = leak;
     let dish = match eval::eval_source(&mut interp, &forms) {
         Ok(value) => {
             let dish = dish::from_value(&value, last_span);

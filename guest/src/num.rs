@@ -278,7 +278,39 @@ pub fn int_quot_rem(a: &BigInt, b: &BigInt) -> (BigInt, BigInt) {
 /// Parse a number literal as Guile's reader and `string->number` do.
 /// Returns `None` for anything that is not a number (the reader then makes
 /// it a symbol).  Complex literals are not supported and return `None`.
+/// `text` as an integer if it is an optional sign and one to eighteen
+/// decimal digits (which always fit in an `i64`).
+#[inline]
+fn small_decimal(text: &[u8]) -> Option<i64> {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, text),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + (d - b'0') as i64;
+    }
+    Some(if negative { -n } else { n })
+}
+
 pub fn parse_number(text: &str, default_radix: u32) -> Option<Value> {
+    // The common case: a short decimal integer.
+    if default_radix == 10 {
+        if let Some(i) = small_decimal(text.as_bytes()) {
+            return Some(Value::Int(i));
+        }
+    }
+    parse_number_general(text, default_radix)
+}
+
+fn parse_number_general(text: &str, default_radix: u32) -> Option<Value> {
     let mut radix = default_radix;
     let mut exactness: Option<bool> = None;
     let mut s = text;
@@ -600,6 +632,18 @@ mod tests {
         assert_eq!(p("."), "none");
         assert_eq!(p("1e"), "none");
         assert_eq!(p("99999999999999999999"), "99999999999999999999");
+    }
+
+    proptest::proptest! {
+        /// The short-integer fast path agrees with the general parser.
+        #[test]
+        fn small_integers_parse_as_the_general_parser_does(
+            s in "[+-]?[0-9]{0,20}[a-z.#/e]?[0-9]{0,2}"
+        ) {
+            let fast = parse_number(&s, 10).map(|v| to_string(&v, 10));
+            let general = parse_number_general(&s, 10).map(|v| to_string(&v, 10));
+            proptest::prop_assert_eq!(fast, general, "{}", s);
+        }
     }
 
     /// Found by the differential oracle against Guile 3.0 (fuzz/README.md).

@@ -72,15 +72,15 @@ fn print(out: &mut String, v: &Value, write: bool, depth: u32) {
                 out.push_str(&s.s)
             }
         }
-        Value::Sym(s) => out.push_str(&s.name()),
+        Value::Sym(s) => out.push_str(s.name()),
         Value::Keyword(s) => {
             out.push_str("#:");
-            out.push_str(&s.name());
+            out.push_str(s.name());
         }
         Value::Pair(p) => {
             if let (Value::Sym(s), Value::Pair(rest)) = (&p.car, &p.cdr) {
                 if matches!(rest.cdr, Value::Null) {
-                    let prefix = match &*s.name() {
+                    let prefix = match s.name() {
                         "quote" => Some("'"),
                         "quasiquote" => Some("`"),
                         "unquote" => Some(","),

@@ -19,6 +19,11 @@ use crate::num;
 use crate::span::Span;
 use crate::value::{Symbol, Value};
 
+const QUOTE: Symbol = Symbol::known("quote");
+const QUASIQUOTE: Symbol = Symbol::known("quasiquote");
+const UNQUOTE: Symbol = Symbol::known("unquote");
+const UNQUOTE_SPLICING: Symbol = Symbol::known("unquote-splicing");
+
 /// Nesting deeper than this is refused; it bounds the recursion of every
 /// later pass over syntax read from the file.
 pub const MAX_NESTING: usize = 512;
@@ -97,6 +102,7 @@ impl Syntax {
         }
         Some(match &self.kind {
             SyntaxKind::Ident(id) => Value::Sym(id.sym),
+            SyntaxKind::Lit(Value::Str(s)) if s.span == Some(self.span) => Value::Str(s.clone()),
             SyntaxKind::Lit(Value::Str(s)) => Value::Str(Rc::new(crate::value::Str {
                 s: s.s.clone(),
                 span: Some(self.span),
@@ -159,6 +165,8 @@ struct Reader<'a> {
     /// by every nesting level, so a list costs one allocation (its final
     /// `Rc<[Syntax]>`) instead of a growing `Vec` and a copy.
     items: Vec<Syntax>,
+    /// The elements of every empty list.
+    empty: Rc<[Syntax]>,
 }
 
 /// Errors are boxed inside the reader: every datum is returned through a
@@ -181,6 +189,7 @@ fn read_all_boxed(src: &str) -> ReadResult<Vec<Syntax>> {
         src,
         pos: 0,
         items: Vec::with_capacity(64),
+        empty: Rc::new([]),
     };
     let mut out = Vec::new();
     loop {
@@ -206,6 +215,54 @@ fn is_delimiter(c: char) -> bool {
         BYTE_CLASS[c as usize] & DELIMITER != 0
     } else {
         c.is_whitespace()
+    }
+}
+
+/// The length of the run of `bytes` before the first `"` or `\\` (all of
+/// it if there is none): eight bytes at a time, as strings are most of a
+/// dish's text.
+fn quote_or_backslash(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let q = w ^ (ONES * b'"' as u64);
+        let b = w ^ (ONES * b'\\' as u64);
+        // A zero byte in `q` or `b` is a quote or a backslash in `w`.
+        let hit = (q.wrapping_sub(ONES) & !q | b.wrapping_sub(ONES) & !b) & HIGHS;
+        if hit != 0 {
+            return i + hit.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\\' {
+        i += 1;
+    }
+    i
+}
+
+/// The position of the first byte from `pos` on that is not ASCII white
+/// space.  Runs of spaces (indentation) are skipped eight at a time.
+#[inline(always)]
+fn skip_white(bytes: &[u8], mut pos: usize) -> usize {
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+    loop {
+        match bytes.get(pos) {
+            Some(b' ') => {
+                while let Some(w) = bytes.get(pos..pos + 8) {
+                    if u64::from_le_bytes(w.try_into().expect("eight bytes")) != SPACES {
+                        break;
+                    }
+                    pos += 8;
+                }
+                while bytes.get(pos) == Some(&b' ') {
+                    pos += 1;
+                }
+            }
+            Some(&b) if BYTE_CLASS[b as usize] & WHITE != 0 => pos += 1,
+            _ => return pos,
+        }
     }
 }
 
@@ -265,16 +322,11 @@ impl<'a> Reader<'a> {
     fn skip_atmosphere(&mut self, depth: usize) -> ReadResult<()> {
         // Fast path: ASCII white space up to a datum.
         let bytes = self.src.as_bytes();
-        while let Some(&b) = bytes.get(self.pos) {
-            if BYTE_CLASS[b as usize] & WHITE != 0 {
-                self.pos += 1;
-            } else if matches!(b, b';' | b'#' | 0x80..) {
-                return self.skip_atmosphere_slow(depth);
-            } else {
-                return Ok(());
-            }
+        self.pos = skip_white(bytes, self.pos);
+        match bytes.get(self.pos) {
+            Some(b';' | b'#' | 0x80..) => self.skip_atmosphere_slow(depth),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     #[inline(never)]
@@ -369,32 +421,37 @@ impl<'a> Reader<'a> {
         }
         self.skip_atmosphere(depth)?;
         let start = self.pos;
-        let Some(c) = self.bump() else {
+        let Some(&b) = self.src.as_bytes().get(start) else {
             return Err(err(
                 "unexpected end of file",
                 Span::new(start, start),
                 Some("a datum was expected here"),
             ));
         };
-        match c {
-            '(' | '[' => self.read_list(start, if c == '(' { ')' } else { ']' }, depth),
-            ')' | ']' => Err(err(
-                format!("unexpected `{c}`"),
+        if b >= 0x80 {
+            return self.read_atom(start);
+        }
+        self.pos += 1;
+        match b {
+            b'(' => self.read_list(start, ')', depth),
+            b'[' => self.read_list(start, ']', depth),
+            b')' | b']' => Err(err(
+                format!("unexpected `{}`", b as char),
                 Span::new(start, self.pos),
                 Some("remove it, or add the missing `(` before it"),
             )),
-            '\'' => self.read_prefixed("quote", start, depth),
-            '`' => self.read_prefixed("quasiquote", start, depth),
-            ',' => {
-                if self.peek() == Some('@') {
-                    self.bump();
-                    self.read_prefixed("unquote-splicing", start, depth)
+            b'\'' => self.read_prefixed(QUOTE, start, depth),
+            b'`' => self.read_prefixed(QUASIQUOTE, start, depth),
+            b',' => {
+                if self.src.as_bytes().get(self.pos) == Some(&b'@') {
+                    self.pos += 1;
+                    self.read_prefixed(UNQUOTE_SPLICING, start, depth)
                 } else {
-                    self.read_prefixed("unquote", start, depth)
+                    self.read_prefixed(UNQUOTE, start, depth)
                 }
             }
-            '"' => self.read_string(start),
-            '#' => self.read_hash(start, depth),
+            b'"' => self.read_string(start),
+            b'#' => self.read_hash(start, depth),
             _ => {
                 self.pos = start;
                 self.read_atom(start)
@@ -402,7 +459,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn read_prefixed(&mut self, name: &str, start: usize, depth: usize) -> ReadResult<Syntax> {
+    fn read_prefixed(&mut self, name: Symbol, start: usize, depth: usize) -> ReadResult<Syntax> {
         let head_span = Span::new(start, self.pos);
         self.skip_atmosphere(depth + 1)?;
         if self.pos >= self.src.len() {
@@ -417,7 +474,11 @@ impl<'a> Reader<'a> {
         }
         let datum = self.read(depth + 1)?;
         let span = Span::new(start, datum.span.end as usize);
-        let items: Rc<[Syntax]> = Rc::new([Syntax::new_ident(name, head_span), datum]);
+        let head = Syntax {
+            kind: SyntaxKind::Ident(Ident::plain(name)),
+            span: head_span,
+        };
+        let items: Rc<[Syntax]> = Rc::new([head, datum]);
         Ok(Syntax {
             kind: SyntaxKind::List(items, None),
             span,
@@ -426,9 +487,8 @@ impl<'a> Reader<'a> {
 
     fn read_list(&mut self, start: usize, close: char, depth: usize) -> ReadResult<Syntax> {
         let base = self.items.len();
-        let result = self.read_items(start, close, depth);
+        let tail = self.read_items(start, close, depth)?;
         let items = self.take_items(base);
-        let tail = result?;
         Ok(Syntax {
             kind: SyntaxKind::List(items, tail),
             span: Span::new(start, self.pos),
@@ -437,8 +497,13 @@ impl<'a> Reader<'a> {
 
     /// Move `self.items[base..]` into a new `Rc<[Syntax]>`: one allocation
     /// and one copy (collecting a `Drain` cost twice as much per list).
+    /// Empty lists share one allocation.
+    #[inline]
     fn take_items(&mut self, base: usize) -> Rc<[Syntax]> {
         let n = self.items.len() - base;
+        if n == 0 {
+            return self.empty.clone();
+        }
         let mut rc = Rc::<[Syntax]>::new_uninit_slice(n);
         let dst = Rc::get_mut(&mut rc).expect("a new Rc is not shared");
         // SAFETY: the `n` initialised items from `base` on are copied into
@@ -457,7 +522,8 @@ impl<'a> Reader<'a> {
     }
 
     /// Read a list's elements onto `self.items` up to its closing
-    /// delimiter; returns the tail of a dotted list.
+    /// delimiter; returns the tail of a dotted list.  (On an error the
+    /// elements read so far stay on `self.items`; the whole read fails.)
     fn read_items(
         &mut self,
         start: usize,
@@ -466,22 +532,53 @@ impl<'a> Reader<'a> {
     ) -> ReadResult<Option<Rc<Syntax>>> {
         let base = self.items.len();
         let mut tail = None;
+        let bytes = self.src.as_bytes();
         loop {
-            self.skip_atmosphere(depth + 1)?;
-            let here = self.pos;
-            match self.peek() {
-                None => {
-                    return Err(err(
-                        format!(
-                            "unclosed `{}`: the file ends before its `{close}`",
-                            &self.src[start..start + 1]
-                        ),
-                        Span::new(start, start + 1),
-                        Some("add the missing closing parenthesis"),
-                    ))
+            // ASCII white space inline; comments and other white space in
+            // `skip_atmosphere`.
+            let here = skip_white(bytes, self.pos);
+            self.pos = here;
+            let Some(&b) = bytes.get(here) else {
+                return Err(err(
+                    format!(
+                        "unclosed `{}`: the file ends before its `{close}`",
+                        &self.src[start..start + 1]
+                    ),
+                    Span::new(start, start + 1),
+                    Some("add the missing closing parenthesis"),
+                ));
+            };
+            if BYTE_CLASS[b as usize] == 0
+                && !matches!(b, b'\'' | b'`' | b',' | b'#' | b'.' | b'+' | b'-')
+                && !b.is_ascii_digit()
+                && depth < MAX_NESTING
+            {
+                // A symbol (the most common datum): its token up to the
+                // next delimiter, without `read_atom`'s number checks.
+                let rest = &bytes[here..];
+                let mut n = rest
+                    .iter()
+                    .position(|&b| BYTE_CLASS[b as usize] != 0)
+                    .unwrap_or(rest.len());
+                if rest.get(n).is_some_and(|&b| b >= 0x80) {
+                    n += self.token_rest(here + n);
                 }
-                Some(c @ (')' | ']')) => {
-                    self.bump();
+                self.pos = here + n;
+                let name = &self.src[here..here + n];
+                self.items.push(Syntax {
+                    kind: SyntaxKind::Ident(Ident::plain(Symbol::intern(name))),
+                    span: Span::new(here, here + n),
+                });
+                continue;
+            }
+            let item = match b {
+                b';' | b'#' | 0x80.. if self.atmosphere_at(here) => {
+                    self.skip_atmosphere(depth + 1)?;
+                    continue;
+                }
+                b')' | b']' => {
+                    self.pos += 1;
+                    let c = b as char;
                     if c != close {
                         return Err(err(
                             format!(
@@ -494,8 +591,8 @@ impl<'a> Reader<'a> {
                     }
                     break;
                 }
-                Some('.') if self.peek2().is_none_or(is_delimiter) && self.items.len() > base => {
-                    self.bump();
+                b'.' if self.items.len() > base && self.delimited_after(here + 1) => {
+                    self.pos += 1;
                     let t = self.read(depth + 1)?;
                     self.skip_atmosphere(depth + 1)?;
                     match self.bump() {
@@ -512,35 +609,71 @@ impl<'a> Reader<'a> {
                         }
                     }
                 }
-                Some(c) => {
-                    // Atoms and strings directly, without `read`'s
-                    // dispatch (the same steps, as the atmosphere is
-                    // already skipped): most of a dish's data.
-                    let item = match c {
-                        _ if depth >= MAX_NESTING => self.read(depth + 1)?,
-                        '"' => {
-                            self.pos += 1;
-                            self.read_string(here)?
-                        }
-                        '(' | '[' | ')' | ']' | '\'' | '`' | ',' | '#' => self.read(depth + 1)?,
-                        _ => self.read_atom(here)?,
-                    };
-                    self.items.push(item);
+                // Atoms and strings directly, without `read`'s dispatch
+                // (the same steps, as the atmosphere is already skipped).
+                _ if depth >= MAX_NESTING => self.read(depth + 1)?,
+                b'"' => {
+                    self.pos += 1;
+                    self.read_string(here)?
                 }
-            }
+                b'(' | b'[' => {
+                    self.pos += 1;
+                    self.read_list(here, if b == b'(' { ')' } else { ']' }, depth + 1)?
+                }
+                b'\'' | b'`' | b',' | b'#' => self.read(depth + 1)?,
+                _ => self.read_atom(here)?,
+            };
+            self.items.push(item);
         }
         Ok(tail)
     }
 
+    /// Whether `skip_atmosphere` has something to skip at `pos`, where
+    /// there is a `;`, a `#` or a non-ASCII character (ASCII white space is
+    /// already skipped).
+    fn atmosphere_at(&self, pos: usize) -> bool {
+        let bytes = self.src.as_bytes();
+        match bytes[pos] {
+            b';' => true,
+            b'#' => matches!(bytes.get(pos + 1), Some(b'|' | b'!' | b';')),
+            _ => self.src[pos..]
+                .chars()
+                .next()
+                .is_some_and(char::is_whitespace),
+        }
+    }
+
+    /// Whether the text at `pos` starts with a delimiter or is the end.
+    fn delimited_after(&self, pos: usize) -> bool {
+        match self.src.as_bytes().get(pos) {
+            None => true,
+            Some(&b) if b < 0x80 => BYTE_CLASS[b as usize] & DELIMITER != 0,
+            Some(_) => self.src[pos..]
+                .chars()
+                .next()
+                .is_some_and(char::is_whitespace),
+        }
+    }
+
     fn read_string(&mut self, start: usize) -> ReadResult<Syntax> {
+        // The common case: no escape before the closing quote, one copy.
+        let run = quote_or_backslash(&self.src.as_bytes()[self.pos..]);
+        if self.src.as_bytes().get(self.pos + run) == Some(&b'"') {
+            let s = self.src[self.pos..self.pos + run].to_string();
+            self.pos += run + 1;
+            let span = Span::new(start, self.pos);
+            return Ok(Syntax {
+                kind: SyntaxKind::Lit(Value::Str(Rc::new(crate::value::Str {
+                    s,
+                    span: Some(span),
+                }))),
+                span,
+            });
+        }
         let mut s = String::new();
         loop {
             // Copy the run up to the next quote or backslash in one go.
-            let rest = &self.src.as_bytes()[self.pos..];
-            let run = rest
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\')
-                .unwrap_or(rest.len());
+            let run = quote_or_backslash(&self.src.as_bytes()[self.pos..]);
             s.push_str(&self.src[self.pos..self.pos + run]);
             self.pos += run;
             let here = self.pos;
@@ -594,9 +727,13 @@ impl<'a> Reader<'a> {
                 c => s.push(c),
             }
         }
+        let span = Span::new(start, self.pos);
         Ok(Syntax {
-            kind: SyntaxKind::Lit(Value::string(s)),
-            span: Span::new(start, self.pos),
+            kind: SyntaxKind::Lit(Value::Str(Rc::new(crate::value::Str {
+                s,
+                span: Some(span),
+            }))),
+            span,
         })
     }
 
@@ -637,24 +774,42 @@ impl<'a> Reader<'a> {
             })
     }
 
+    #[inline]
     fn read_token(&mut self) -> &'a str {
         let start = self.pos;
+        let rest = &self.src.as_bytes()[start..];
+        // ASCII, not a delimiter: the common case, without decoding.
+        let mut n = rest
+            .iter()
+            .position(|&b| BYTE_CLASS[b as usize] != 0)
+            .unwrap_or(rest.len());
+        if rest.get(n).is_some_and(|&b| b >= 0x80) {
+            n += self.token_rest(start + n);
+        }
+        self.pos = start + n;
+        &self.src[start..self.pos]
+    }
+
+    /// The length of the rest of a token from `pos`, where a non-ASCII
+    /// character is.
+    #[inline(never)]
+    fn token_rest(&self, pos: usize) -> usize {
+        let mut end = pos;
         let bytes = self.src.as_bytes();
-        while let Some(&b) = bytes.get(self.pos) {
-            let class = BYTE_CLASS[b as usize];
-            if class == 0 {
-                // ASCII, not a delimiter: the common case, without decoding.
-                self.pos += 1;
-            } else if class & DELIMITER != 0 {
-                break;
+        while let Some(&b) = bytes.get(end) {
+            if b < 0x80 {
+                if BYTE_CLASS[b as usize] & DELIMITER != 0 {
+                    break;
+                }
+                end += 1;
             } else {
-                match self.peek() {
-                    Some(c) if !is_delimiter(c) => self.pos += c.len_utf8(),
+                match self.src[end..].chars().next() {
+                    Some(c) if !c.is_whitespace() => end += c.len_utf8(),
                     _ => break,
                 }
             }
         }
-        &self.src[start..self.pos]
+        end - pos
     }
 
     fn read_hash(&mut self, start: usize, depth: usize) -> ReadResult<Syntax> {
@@ -768,7 +923,7 @@ impl<'a> Reader<'a> {
     fn read_atom(&mut self, start: usize) -> ReadResult<Syntax> {
         let tok = self.read_token();
         let span = Span::new(start, self.pos);
-        if tok.is_empty() {
+        let Some(&first) = tok.as_bytes().first() else {
             // A lone delimiter we do not handle here; consume it to make progress.
             let c = self.bump().unwrap_or(' ');
             return Err(err(
@@ -776,37 +931,34 @@ impl<'a> Reader<'a> {
                 Span::new(start, self.pos),
                 None,
             ));
-        }
+        };
         // Only a token that starts like a number can be one.
-        let numeric_start =
-            tok.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'));
-        if numeric_start {
+        if first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.') {
             if let Some(v) = num::parse_number(tok, 10) {
                 return Ok(Syntax {
                     kind: SyntaxKind::Lit(v),
                     span,
                 });
             }
-        }
-        if tok == "." {
-            return Err(err(
-                "unexpected `.`",
-                span,
-                Some("a `.` may only appear before the last datum of a list"),
-            ));
-        }
-        let first = tok.chars().next().unwrap_or(' ');
-        if (first.is_ascii_digit()
-            || ((first == '+' || first == '-')
-                && tok.len() > 1
-                && tok.as_bytes()[1].is_ascii_digit()))
-            && (tok.ends_with('i') || tok.contains('@'))
-        {
-            return Err(err(
-                format!("complex number `{tok}` is not supported in the potluck sandbox"),
-                span,
-                None,
-            ));
+            if tok == "." {
+                return Err(err(
+                    "unexpected `.`",
+                    span,
+                    Some("a `.` may only appear before the last datum of a list"),
+                ));
+            }
+            if (first.is_ascii_digit()
+                || ((first == b'+' || first == b'-')
+                    && tok.len() > 1
+                    && tok.as_bytes()[1].is_ascii_digit()))
+                && (tok.ends_with('i') || tok.contains('@'))
+            {
+                return Err(err(
+                    format!("complex number `{tok}` is not supported in the potluck sandbox"),
+                    span,
+                    None,
+                ));
+            }
         }
         Ok(Syntax {
             kind: SyntaxKind::Ident(Ident::plain(Symbol::intern(tok))),

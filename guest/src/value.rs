@@ -5,8 +5,6 @@
 //! cannot overflow the interpreter's stack by building a very long or very
 //! deep list.
 
-use rustc_hash::FxHashMap as HashMap;
-use std::cell::RefCell;
 use std::fmt::{self, Write as _};
 use std::rc::Rc;
 
@@ -18,130 +16,7 @@ use crate::bindings::Prim;
 use crate::eval::{Closure, Promise};
 use crate::span::Span;
 
-/// An interned (or, with `make-symbol`, uninterned) symbol name.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Symbol(u32);
-
-struct Interner {
-    names: Vec<Rc<str>>,
-    interned: Vec<bool>,
-    /// For each symbol: 1 + its index in [`crate::eval::SYNTAX`], or 0.
-    syntax: Vec<u8>,
-    map: HashMap<Rc<str>, u32>,
-    /// A direct-mapped cache in front of `map`: 1 + the interned symbol
-    /// last looked up under each [`cache_slot`], or 0.  A dish names the
-    /// same few symbols over and over, and a hit costs one comparison
-    /// instead of hashing and probing.
-    cache: [u32; CACHE_SLOTS],
-}
-
-const CACHE_SLOTS: usize = 256;
-
-fn cache_slot(name: &str) -> usize {
-    let b = name.as_bytes();
-    let first = b.first().copied().unwrap_or(0) as usize;
-    let last = b.last().copied().unwrap_or(0) as usize;
-    let second = b.get(1).copied().unwrap_or(0) as usize;
-    (b.len().wrapping_mul(61) ^ first ^ (second << 3) ^ (last << 1)) % CACHE_SLOTS
-}
-
-thread_local! {
-    // A constant initializer: no lazy-initialisation check on each access.
-    static INTERNER: RefCell<Interner> = const {
-        RefCell::new(Interner {
-            names: Vec::new(),
-            interned: Vec::new(),
-            syntax: Vec::new(),
-            map: HashMap::with_hasher(rustc_hash::FxBuildHasher),
-            cache: [0; CACHE_SLOTS],
-        })
-    };
-}
-
-const _: () = assert!(crate::eval::SYNTAX.len() < u8::MAX as usize);
-
-/// Symbols a typical dish uses: the table is sized for them on first use,
-/// so that it is not rehashed as it fills.
-const TYPICAL_SYMBOLS: usize = 256;
-
-impl Interner {
-    fn push(&mut self, name: Rc<str>, interned: bool) -> u32 {
-        if self.names.capacity() == 0 {
-            self.names.reserve(TYPICAL_SYMBOLS);
-            self.interned.reserve(TYPICAL_SYMBOLS);
-            self.syntax.reserve(TYPICAL_SYMBOLS);
-        }
-        let id = self.names.len() as u32;
-        let keyword = if interned {
-            crate::eval::syntax_keyword(&name).map_or(0, |i| i as u8 + 1)
-        } else {
-            0
-        };
-        self.names.push(name);
-        self.interned.push(interned);
-        self.syntax.push(keyword);
-        id
-    }
-}
-
-impl Symbol {
-    /// The interned symbol with this name.
-    pub fn intern(name: &str) -> Symbol {
-        INTERNER.with(|i| {
-            let mut i = i.borrow_mut();
-            let slot = cache_slot(name);
-            let cached = i.cache[slot];
-            if cached != 0 && *i.names[cached as usize - 1] == *name {
-                return Symbol(cached - 1);
-            }
-            let id = match i.map.get(name) {
-                Some(&id) => id,
-                None => {
-                    if i.map.capacity() == 0 {
-                        i.map.reserve(TYPICAL_SYMBOLS);
-                    }
-                    let rc: Rc<str> = Rc::from(name);
-                    let id = i.push(rc.clone(), true);
-                    i.map.insert(rc, id);
-                    id
-                }
-            };
-            i.cache[slot] = id + 1;
-            Symbol(id)
-        })
-    }
-
-    /// A fresh symbol that is `eq?` to no other (`make-symbol`).
-    pub fn uninterned(name: &str) -> Symbol {
-        INTERNER.with(|i| Symbol(i.borrow_mut().push(Rc::from(name), false)))
-    }
-
-    pub fn name(self) -> Rc<str> {
-        INTERNER.with(|i| i.borrow().names[self.0 as usize].clone())
-    }
-
-    pub fn is_interned(self) -> bool {
-        INTERNER.with(|i| i.borrow().interned[self.0 as usize])
-    }
-
-    /// Compare with a name without allocating.
-    pub fn is(self, name: &str) -> bool {
-        INTERNER.with(|i| &*i.borrow().names[self.0 as usize] == name)
-    }
-
-    /// The syntactic keyword of [`crate::eval::SYNTAX`] this symbol names,
-    /// if any (found once, when the symbol is interned).
-    pub fn syntax_keyword(self) -> Option<&'static str> {
-        let k = INTERNER.with(|i| i.borrow().syntax[self.0 as usize]);
-        (k != 0).then(|| crate::eval::SYNTAX[k as usize - 1])
-    }
-}
-
-impl fmt::Debug for Symbol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.name())
-    }
-}
+pub use crate::symbol::Symbol;
 
 /// An immutable string.  `span` is set when the string was written literally
 /// in the dish, so diagnostics about it can point at it.
@@ -282,7 +157,14 @@ impl Value {
 
     /// The elements of a proper list, or `None` for an improper or circular one.
     pub fn list_to_vec(&self) -> Option<Vec<Value>> {
-        let mut out = Vec::new();
+        // Count first, so that the vector is allocated once.
+        let mut n = 0;
+        let mut cur = self;
+        while let Value::Pair(p) = cur {
+            n += 1;
+            cur = &p.cdr;
+        }
+        let mut out = Vec::with_capacity(n);
         let mut cur = self;
         loop {
             match cur {

@@ -85,7 +85,7 @@ const GROUPS: [&[Prim]; 7] = [
     charset::PRIMS,
 ];
 
-const PRIM_COUNT: usize = {
+pub(crate) const PRIM_COUNT: usize = {
     let mut n = 0;
     let mut g = 0;
     while g < GROUPS.len() {
@@ -96,7 +96,7 @@ const PRIM_COUNT: usize = {
 };
 
 /// Every primitive, flattened from [`GROUPS`].
-static PRIMS: [&Prim; PRIM_COUNT] = {
+pub(crate) static PRIMS: [&Prim; PRIM_COUNT] = {
     let mut out = [&core::APPLY; PRIM_COUNT];
     let (mut g, mut k) = (0, 0);
     while g < GROUPS.len() {
@@ -110,16 +110,23 @@ static PRIMS: [&Prim; PRIM_COUNT] = {
     out
 };
 
-/// The primitives' names, in the order of [`PRIMS`].
-static PRIM_NAMES: [&str; PRIM_COUNT] = {
+/// The primitives' names, in the order of [`PRIMS`] (a constant, for the
+/// compile-time symbol table of [`crate::symbol`]).
+pub(crate) const PRIM_NAME_LIST: [&str; PRIM_COUNT] = {
     let mut out = [""; PRIM_COUNT];
-    let mut k = 0;
-    while k < PRIM_COUNT {
-        out[k] = PRIMS[k].name;
-        k += 1;
+    let (mut g, mut k) = (0, 0);
+    while g < GROUPS.len() {
+        let mut p = 0;
+        while p < GROUPS[g].len() {
+            out[k] = GROUPS[g][p].name;
+            (p, k) = (p + 1, k + 1);
+        }
+        g += 1;
     }
     out
 };
+
+static PRIM_NAMES: [&str; PRIM_COUNT] = PRIM_NAME_LIST;
 
 /// Resolving a name is one hash instead of a scan of the ~1 000 primitives
 /// (which was a tenth of a typical dish's evaluation).
