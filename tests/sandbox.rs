@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use common::{sandbox, sandbox_with};
 use potluck_wasm::diagnostic::Kind;
 use potluck_wasm::dish::{self, Datum};
-use potluck_wasm::sandbox::{wit, Limits, ALLOWED_IMPORTS};
+use potluck_wasm::sandbox::{wit, Limits};
 
 const DISH: &str = r#"(potluck-package
   (name "hello") (version "2.12")
@@ -35,27 +35,12 @@ fn limit_message(limits: Limits, src: &str) -> String {
     errs[0].message.clone()
 }
 
+/// The guest is granted no capability because it imports nothing: not
+/// even the WASI interfaces Rust's standard library refers to (the guest
+/// defines those itself; see `guest/src/export.rs`).
 #[test]
-fn the_guest_imports_nothing_outside_the_allowlist() {
-    let imports = sandbox().component_imports();
-    assert!(!imports.is_empty());
-    for i in &imports {
-        assert!(
-            ALLOWED_IMPORTS.contains(&i.as_str()),
-            "unexpected import {i}"
-        );
-    }
-    for forbidden in [
-        "wasi:filesystem/preopens",
-        "wasi:sockets/tcp",
-        "wasi:sockets/udp",
-        "wasi:http/outgoing-handler",
-    ] {
-        assert!(
-            !imports.iter().any(|i| i == forbidden),
-            "{forbidden} imported"
-        );
-    }
+fn the_guest_imports_nothing() {
+    assert_eq!(sandbox().component_imports(), Vec::<String>::new());
 }
 
 #[test]

@@ -18,7 +18,7 @@
 use std::cell::RefCell;
 
 use crate::bindings::{Prim, ENVIRONMENT, PRIMS, PRIM_COUNT, PRIM_NAME_LIST};
-use crate::eval::SYNTAX;
+use crate::eval::{Kw, SYNTAX};
 use crate::names::{name_hash, NameIndex};
 
 /// An interned (or, with `make-symbol`, uninterned) symbol.
@@ -264,9 +264,9 @@ impl Symbol {
 
     /// The syntactic keyword of [`SYNTAX`] this symbol names, if any.
     #[inline]
-    pub fn syntax_keyword(self) -> Option<&'static str> {
+    pub fn syntax_keyword(self) -> Option<Kw> {
         let k = *STATIC_SYNTAX.get(self.0 as usize)?;
-        (k != 0).then(|| SYNTAX[k as usize - 1])
+        (k != 0).then(|| Kw::at(k as usize - 1))
     }
 
     /// The primitive this symbol names, if any.
@@ -300,7 +300,7 @@ mod tests {
     #[test]
     fn syntax_and_primitives_are_found_by_number() {
         for kw in SYNTAX {
-            assert_eq!(Symbol::intern(kw).syntax_keyword(), Some(*kw));
+            assert_eq!(Symbol::intern(kw).syntax_keyword().map(Kw::name), Some(*kw));
         }
         for name in ["car", "string-append", "else", "zzz-not-a-name"] {
             assert_eq!(Symbol::intern(name).syntax_keyword(), None, "{name}");

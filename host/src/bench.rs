@@ -6,6 +6,11 @@
 //! - steady-state latency per dish (sandbox instantiation + evaluation +
 //!   host re-validation): median and p99;
 //! - throughput in dishes per second with 1 and 2 worker threads;
+//! - the steady-state figures, potluck-wasm's and Guile's, are taken in
+//!   several interleaved *trials* (each trial measures both, back to back)
+//!   and reported as medians, with the median of the trials' ratios: the
+//!   machines this runs on are shared and noisy, and a slow phase then hits
+//!   both sides of a ratio;
 //! - CPU time to stop an infinite loop with the default limits;
 //! - peak resident memory of this process, and of `check` on 1 000 dishes;
 //! - the same corpus under Guile 3.0's own `eval-in-sandbox` with the 2017
@@ -46,9 +51,14 @@ pub struct BenchArgs {
     /// Requests in the enqueue burst (with --host).
     #[arg(long, default_value_t = 5000)]
     burst: usize,
-    /// Steady-state rounds over the corpus.
+    /// Steady-state rounds over the corpus in each trial (Guile runs a
+    /// quarter as many, as it is slower).
     #[arg(long, default_value_t = 20)]
     rounds: usize,
+    /// Interleaved trials of the steady-state measures (potluck-wasm and
+    /// Guile back to back); medians are reported.
+    #[arg(long, default_value_t = 5)]
+    trials: usize,
     /// Fresh processes started for each cold-start figure.
     #[arg(long, default_value_t = 10)]
     cold_runs: usize,
@@ -64,8 +74,11 @@ pub struct Results {
     pub cold_check_warm_cache_ms: f64,
     pub steady_median_us: f64,
     pub steady_p99_us: f64,
+    /// Medians over the trials.
     pub dishes_per_sec_1_worker: f64,
     pub dishes_per_sec_2_workers: f64,
+    /// Each trial's steady-state figures, in order.
+    pub trials: Vec<Trial>,
     pub infinite_loop_cpu_ms: f64,
     pub infinite_loop_diagnostic: String,
     pub median_fuel_per_dish: u64,
@@ -80,11 +93,25 @@ pub struct Results {
     pub host: Option<HostResults>,
 }
 
+/// One trial of the steady-state measures, taken back to back.
+#[derive(Debug, Clone, Serialize)]
+pub struct Trial {
+    pub dishes_per_sec_1_worker: f64,
+    pub dishes_per_sec_2_workers: f64,
+    /// Guile with a fresh `make-sandbox-module` per dish (absent with
+    /// `--no-guile`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guile_fresh_dishes_per_sec: Option<f64>,
+    /// Guile with its interfaces built once (its best case).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guile_shared_dishes_per_sec: Option<f64>,
+}
+
 /// Guile 3.0 `eval-in-sandbox` on the same corpus.
 #[derive(Debug, Serialize)]
 pub struct GuileResults {
     pub version: String,
-    /// A fresh `make-sandbox-module` per dish.
+    /// A fresh `make-sandbox-module` per dish (median over the trials).
     pub steady_dishes_per_sec: f64,
     pub steady_median_us: f64,
     /// Interfaces built once, a fresh module per dish (Guile's best case).
@@ -92,7 +119,8 @@ pub struct GuileResults {
     pub steady_shared_median_us: f64,
     /// One `guile` process per dish, script compiled (cache warm).
     pub cold_one_dish_ms: f64,
-    /// potluck-wasm 1 worker / Guile's best steady state.
+    /// potluck-wasm 1 worker / Guile's best steady state (the median of the
+    /// trials' ratios, as are the other steady-state ratios).
     pub ratio_steady_1_worker: f64,
     /// potluck-wasm 2 workers / Guile's best steady state.
     pub ratio_steady_2_workers: f64,
@@ -211,36 +239,29 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     }
     fuels.sort_unstable();
 
-    // Steady state, one thread.
-    let mut lat = Vec::with_capacity(dishes.len() * args.rounds);
-    let t = Instant::now();
-    for _ in 0..args.rounds {
-        for (file, text) in &dishes {
-            let t0 = Instant::now();
-            let r = sandbox.evaluate(file, text);
-            lat.push(t0.elapsed().as_secs_f64() * 1e6);
-            std::hint::black_box(r.is_ok());
-        }
+    // Steady state, in interleaved trials with Guile's.
+    let guile = if args.no_guile {
+        None
+    } else {
+        Some(GuileBaseline::new(args, &scratch)?)
+    };
+    let mut lat = Vec::with_capacity(dishes.len() * args.rounds * args.trials.max(1));
+    let mut trials = Vec::new();
+    for _ in 0..args.trials.max(1) {
+        let one = steady_one_worker(&sandbox, &dishes, args.rounds, &mut lat);
+        let two = steady_two_workers(&sandbox, &dishes, args.rounds);
+        let (guile_fresh, guile_shared) = match &guile {
+            Some(g) => (Some(g.steady("fresh")?.0), Some(g.steady("shared")?.0)),
+            None => (None, None),
+        };
+        trials.push(Trial {
+            dishes_per_sec_1_worker: one,
+            dishes_per_sec_2_workers: two,
+            guile_fresh_dishes_per_sec: guile_fresh,
+            guile_shared_dishes_per_sec: guile_shared,
+        });
     }
-    let one = lat.len() as f64 / t.elapsed().as_secs_f64();
     lat.sort_by(f64::total_cmp);
-
-    // Throughput with two workers: two threads taking the next dish from a
-    // shared counter, as the host's workers take jobs (a rayon pool here
-    // measured 20% less, its work splitting rather than the sandbox).
-    let work: Vec<&(String, String)> = (0..args.rounds).flat_map(|_| dishes.iter()).collect();
-    let next = AtomicUsize::new(0);
-    let t = Instant::now();
-    std::thread::scope(|s| {
-        for _ in 0..2 {
-            s.spawn(|| {
-                while let Some((file, text)) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    std::hint::black_box(sandbox.evaluate(file, text).is_ok());
-                }
-            });
-        }
-    });
-    let two = work.len() as f64 / t.elapsed().as_secs_f64();
 
     // An infinite loop, with the default limits.
     let c0 = thread_cpu();
@@ -257,10 +278,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
 
     let (index_load_ms, resolve_100k_ms) = bench_resolution();
     let (check_1000_ms, check_1000_rss) = check_many(&dishes, &scratch, &cache, 1000)?;
-    let guile = if args.no_guile {
-        None
-    } else {
-        Some(bench_guile(args, &scratch, first)?)
+    let guile = match guile {
+        Some(g) => Some(g.results(args, first, &trials)?),
+        None => None,
     };
     let host = if args.host {
         Some(bench_host(args, &dishes, &scratch, &cache)?)
@@ -274,8 +294,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         cold_check_warm_cache_ms: cold_warm,
         steady_median_us: percentile(&lat, 0.5),
         steady_p99_us: percentile(&lat, 0.99),
-        dishes_per_sec_1_worker: one,
-        dishes_per_sec_2_workers: two,
+        dishes_per_sec_1_worker: median(trials.iter().map(|t| t.dishes_per_sec_1_worker)),
+        dishes_per_sec_2_workers: median(trials.iter().map(|t| t.dishes_per_sec_2_workers)),
+        trials,
         infinite_loop_cpu_ms: loop_ms,
         infinite_loop_diagnostic: loop_diag,
         median_fuel_per_dish: fuels[fuels.len() / 2],
@@ -289,13 +310,6 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     };
     let results = Results {
         guile: guile.map(|mut g| {
-            let best = g.steady_dishes_per_sec.max(g.steady_shared_dishes_per_sec);
-            g.ratio_steady_1_worker = results.dishes_per_sec_1_worker / best;
-            g.ratio_steady_2_workers = results.dishes_per_sec_2_workers / best;
-            g.ratio_steady_1_worker_default =
-                results.dishes_per_sec_1_worker / g.steady_dishes_per_sec;
-            g.ratio_steady_2_workers_default =
-                results.dishes_per_sec_2_workers / g.steady_dishes_per_sec;
             g.ratio_cold = g.cold_one_dish_ms / results.cold_check_warm_cache_ms;
             g
         }),
@@ -307,6 +321,52 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         std::fs::write(path, serde_json::to_string_pretty(&results)? + "\n")?;
     }
     Ok(())
+}
+
+/// The median of some figures (0 for none).
+fn median(xs: impl Iterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = xs.collect();
+    v.sort_by(f64::total_cmp);
+    percentile(&v, 0.5)
+}
+
+/// Dishes per second on one thread over `rounds` passes of the corpus;
+/// each dish's latency is added to `lat`.
+fn steady_one_worker(
+    sandbox: &Sandbox,
+    dishes: &[(String, String)],
+    rounds: usize,
+    lat: &mut Vec<f64>,
+) -> f64 {
+    let t = Instant::now();
+    for _ in 0..rounds {
+        for (file, text) in dishes {
+            let t0 = Instant::now();
+            let r = sandbox.evaluate(file, text);
+            lat.push(t0.elapsed().as_secs_f64() * 1e6);
+            std::hint::black_box(r.is_ok());
+        }
+    }
+    (rounds * dishes.len()) as f64 / t.elapsed().as_secs_f64()
+}
+
+/// Dishes per second with two workers: two threads taking the next dish
+/// from a shared counter, as the host's workers take jobs (a rayon pool
+/// here measured 20% less, its work splitting rather than the sandbox).
+fn steady_two_workers(sandbox: &Sandbox, dishes: &[(String, String)], rounds: usize) -> f64 {
+    let work: Vec<&(String, String)> = (0..rounds).flat_map(|_| dishes.iter()).collect();
+    let next = AtomicUsize::new(0);
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                while let Some((file, text)) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    std::hint::black_box(sandbox.evaluate(file, text).is_ok());
+                }
+            });
+        }
+    });
+    work.len() as f64 / t.elapsed().as_secs_f64()
 }
 
 /// Median time to load the shipped index, and the time to resolve 100 000
@@ -415,6 +475,25 @@ fn print_table(r: &Results) {
         "check of 1 000 dishes: wall time",
         format!("{:.0} ms", r.check_1000_dishes_ms)
     );
+    println!("\nsteady-state trials (interleaved; the figures above are their medians)");
+    println!(
+        "{:>5} {:>11} {:>11} {:>12} {:>12} {:>9} {:>9}",
+        "trial", "1 worker/s", "2 workers/s", "Guile fresh", "Guile best", "1w/best", "2w/best"
+    );
+    for (i, t) in r.trials.iter().enumerate() {
+        let fresh = t.guile_fresh_dishes_per_sec.unwrap_or(f64::NAN);
+        let best = fresh.max(t.guile_shared_dishes_per_sec.unwrap_or(f64::NAN));
+        println!(
+            "{:>5} {:>11.0} {:>11.0} {:>12.0} {:>12.0} {:>8.1}x {:>8.1}x",
+            i + 1,
+            t.dishes_per_sec_1_worker,
+            t.dishes_per_sec_2_workers,
+            fresh,
+            best,
+            t.dishes_per_sec_1_worker / best,
+            t.dishes_per_sec_2_workers / best
+        );
+    }
     if let Some(g) = &r.guile {
         println!("\nGuile {} eval-in-sandbox, same corpus", g.version);
         let rows = [
@@ -555,80 +634,121 @@ fn guile_json(out: &std::process::Output, what: &str) -> anyhow::Result<serde_js
     })
 }
 
-fn bench_guile(args: &BenchArgs, scratch: &Path, first: &str) -> anyhow::Result<GuileResults> {
-    let version = Command::new("guile")
-        .arg("--version")
-        .output()
-        .context("Guile 3.0 is needed for the baseline (scripts/setup --test installs it; --no-guile skips it)")?;
-    let version = String::from_utf8_lossy(&version.stdout)
-        .lines()
-        .next()
-        .and_then(|l| l.split_whitespace().last())
-        .unwrap_or("?")
-        .to_string();
-    // Guile compiles the script once into its own cache, as the 2017 host
-    // ran compiled code; the dishes are evaluated by Guile's `eval`.
-    let ccache = scratch.join("guile-cache");
-    let guile = |mode: &str,
-                 extra: &[&str],
-                 env: Option<(&str, &str)>|
-     -> anyhow::Result<std::process::Output> {
+/// Guile's `eval-in-sandbox` on the corpus, run by
+/// `benches/guile/sandbox-bench.scm`.
+struct GuileBaseline {
+    version: String,
+    script: PathBuf,
+    corpus: String,
+    rounds: String,
+    /// Guile's compiled-code cache for the script (the 2017 host ran
+    /// compiled modules); the dishes are evaluated by Guile's `eval`.
+    ccache: PathBuf,
+}
+
+impl GuileBaseline {
+    fn new(args: &BenchArgs, scratch: &Path) -> anyhow::Result<GuileBaseline> {
+        let version = Command::new("guile")
+            .arg("--version")
+            .output()
+            .context("Guile 3.0 is needed for the baseline (scripts/setup --test installs it; --no-guile skips it)")?;
+        let version = String::from_utf8_lossy(&version.stdout)
+            .lines()
+            .next()
+            .and_then(|l| l.split_whitespace().last())
+            .unwrap_or("?")
+            .to_string();
+        Ok(GuileBaseline {
+            version,
+            script: args.guile_script.clone(),
+            corpus: args.corpus.display().to_string(),
+            rounds: args.rounds.div_ceil(4).max(2).to_string(),
+            ccache: scratch.join("guile-cache"),
+        })
+    }
+
+    fn run(
+        &self,
+        mode: &str,
+        extra: &[&str],
+        env: Option<(&str, &str)>,
+    ) -> anyhow::Result<std::process::Output> {
         let mut c = Command::new("guile");
-        c.arg(&args.guile_script)
+        c.arg(&self.script)
             .arg(mode)
             .args(extra)
-            .env("XDG_CACHE_HOME", &ccache);
+            .env("XDG_CACHE_HOME", &self.ccache);
         if let Some((k, v)) = env {
             c.env(k, v);
         }
         Ok(c.output()?)
-    };
-    let warm = guile("one", &[first], None)?;
-    guile_json(&warm, "one")?;
-    let mut cold = Vec::new();
-    for _ in 0..args.cold_runs.max(1) {
-        let t = Instant::now();
-        let out = guile("one", &[first], None)?;
-        cold.push(t.elapsed().as_secs_f64() * 1000.0);
-        if !out.status.success() {
-            bail!(
-                "Guile could not evaluate {first}: {}",
-                String::from_utf8_lossy(&out.stdout)
-            );
-        }
     }
-    cold.sort_by(f64::total_cmp);
-    let corpus = args.corpus.display().to_string();
-    let rounds = args.rounds.div_ceil(4).max(2).to_string();
-    let mut steady = Vec::new();
-    for module in ["fresh", "shared"] {
-        let out = guile(
+
+    /// One steady-state run (one `guile` process, the whole corpus
+    /// several times) with `module` = `fresh` or `shared`: dishes/s and the
+    /// median microseconds per dish.
+    fn steady(&self, module: &str) -> anyhow::Result<(f64, f64)> {
+        let out = self.run(
             "steady",
-            &[&corpus, &rounds],
+            &[&self.corpus, &self.rounds],
             Some(("POTLUCK_BENCH_MODULE", module)),
         )?;
         let v = guile_json(&out, "steady")?;
         if v["failures"].as_u64() != Some(0) {
             bail!("Guile failed on some corpus dishes: {v}");
         }
-        steady.push((
+        Ok((
             v["dishes_per_sec"].as_f64().unwrap_or(0.0),
             v["per_dish_us_median"].as_f64().unwrap_or(0.0),
-        ));
+        ))
     }
-    Ok(GuileResults {
-        version,
-        steady_dishes_per_sec: steady[0].0,
-        steady_median_us: steady[0].1,
-        steady_shared_dishes_per_sec: steady[1].0,
-        steady_shared_median_us: steady[1].1,
-        cold_one_dish_ms: percentile(&cold, 0.5),
-        ratio_steady_1_worker: 0.0,
-        ratio_steady_2_workers: 0.0,
-        ratio_steady_1_worker_default: 0.0,
-        ratio_steady_2_workers_default: 0.0,
-        ratio_cold: 0.0,
-    })
+
+    /// The cold start and the per-dish medians, and the ratios of the
+    /// `trials` (each trial's potluck-wasm figure over its own Guile
+    /// figure, then the median).
+    fn results(
+        &self,
+        args: &BenchArgs,
+        first: &str,
+        trials: &[Trial],
+    ) -> anyhow::Result<GuileResults> {
+        let warm = self.run("one", &[first], None)?;
+        guile_json(&warm, "one")?;
+        let mut cold = Vec::new();
+        for _ in 0..args.cold_runs.max(1) {
+            let t = Instant::now();
+            let out = self.run("one", &[first], None)?;
+            cold.push(t.elapsed().as_secs_f64() * 1000.0);
+            if !out.status.success() {
+                bail!(
+                    "Guile could not evaluate {first}: {}",
+                    String::from_utf8_lossy(&out.stdout)
+                );
+            }
+        }
+        cold.sort_by(f64::total_cmp);
+        // Per-dish latency medians, from one more run of each.
+        let (_, fresh_us) = self.steady("fresh")?;
+        let (_, shared_us) = self.steady("shared")?;
+        let fresh = |t: &Trial| t.guile_fresh_dishes_per_sec.unwrap_or(f64::NAN);
+        let best = |t: &Trial| fresh(t).max(t.guile_shared_dishes_per_sec.unwrap_or(f64::NAN));
+        let ratio = |f: &dyn Fn(&Trial) -> f64| median(trials.iter().map(f));
+        Ok(GuileResults {
+            version: self.version.clone(),
+            steady_dishes_per_sec: ratio(&fresh),
+            steady_median_us: fresh_us,
+            steady_shared_dishes_per_sec: ratio(&|t| {
+                t.guile_shared_dishes_per_sec.unwrap_or(f64::NAN)
+            }),
+            steady_shared_median_us: shared_us,
+            cold_one_dish_ms: percentile(&cold, 0.5),
+            ratio_steady_1_worker: ratio(&|t| t.dishes_per_sec_1_worker / best(t)),
+            ratio_steady_2_workers: ratio(&|t| t.dishes_per_sec_2_workers / best(t)),
+            ratio_steady_1_worker_default: ratio(&|t| t.dishes_per_sec_1_worker / fresh(t)),
+            ratio_steady_2_workers_default: ratio(&|t| t.dishes_per_sec_2_workers / fresh(t)),
+            ratio_cold: 0.0,
+        })
+    }
 }
 
 /// A `host-channel` child process; killed on drop.

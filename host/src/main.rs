@@ -328,7 +328,11 @@ fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }),
         Command::Imports(args) => args.sandbox(1).map(|s| {
-            for i in s.component_imports() {
+            let imports = s.component_imports();
+            if imports.is_empty() {
+                eprintln!("the guest component imports nothing");
+            }
+            for i in imports {
                 println!("{i}");
             }
             ExitCode::SUCCESS

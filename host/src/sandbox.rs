@@ -3,14 +3,14 @@
 //! One [`Sandbox`] holds one wasmtime [`Engine`] with the guest component
 //! compiled once (and cached on disk, keyed by the engine's compatibility
 //! hash and the guest's SHA-256), a pooling instance allocator and an
-//! [`InstancePre`](wasmtime::component::InstancePre) with every import
-//! resolved ahead of time.  Each dish then gets a fresh `Store` and instance
-//! with hard limits: fuel, a wall-clock deadline (epoch interruption), a
-//! linear-memory cap, a wasm stack cap, a source size cap and an output size
-//! cap.  The guest is granted nothing: WASI is linked only because Rust's
-//! standard library imports it, with no preopens, no environment, no
-//! arguments, no network, stdin closed, stdout/stderr into small bounded
-//! buffers, clocks frozen at zero and randomness from a fixed seed.
+//! [`InstancePre`](wasmtime::component::InstancePre) made from an empty
+//! linker.  Each dish then gets a fresh `Store` and instance with hard
+//! limits: fuel, a wall-clock deadline (epoch interruption), a linear-memory
+//! cap, a wasm stack cap, a source size cap and an output size cap.  The
+//! guest is granted nothing because it imports nothing: the component has
+//! no imports at all (not even WASI; see `guest/src/export.rs`), the linker
+//! defines no host function, and a test fails if the guest ever imports
+//! something.
 //!
 //! Everything the guest returns is untrusted and goes through
 //! [`crate::dish::from_guest`] before anyone looks at it.
@@ -22,12 +22,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use thiserror::Error;
-use wasmtime::component::{
-    Component, ComponentExportIndex, InstancePre, Linker, ResourceTable, TypedFunc,
-};
+use wasmtime::component::{Component, ComponentExportIndex, InstancePre, Linker, TypedFunc};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap};
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::dish::{self, Dish};
@@ -47,27 +43,6 @@ type EvaluateResult = Result<wit::Package, Vec<wit::Diagnostic>>;
 pub const GUEST_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/potluck_guest.wasm"));
 /// SHA-256 of [`GUEST_WASM`], computed at build time.
 pub const GUEST_SHA256: &str = env!("POTLUCK_GUEST_SHA256");
-
-/// Imports the guest component may have.  Rust's standard library for
-/// `wasm32-wasip2` imports these; the host grants them nothing useful (see
-/// the module documentation).  A test fails if the component imports
-/// anything else.
-pub const ALLOWED_IMPORTS: &[&str] = &[
-    "wasi:cli/environment",
-    "wasi:cli/exit",
-    "wasi:cli/stdin",
-    "wasi:cli/stdout",
-    "wasi:cli/stderr",
-    "wasi:cli/terminal-input",
-    "wasi:cli/terminal-output",
-    "wasi:cli/terminal-stdin",
-    "wasi:cli/terminal-stdout",
-    "wasi:cli/terminal-stderr",
-    "wasi:io/error",
-    "wasi:io/streams",
-    "wasi:io/poll",
-    "wasi:random/insecure-seed",
-];
 
 /// Resource limits of one dish evaluation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,24 +146,9 @@ const KEEP_RESIDENT_BYTES: usize = 128 << 10;
 
 /// How long one epoch tick is.
 const EPOCH_TICK: Duration = Duration::from_millis(5);
-/// Bytes of guest stdout/stderr kept (the guest only writes there when it
-/// panics).
-const PIPE_BYTES: usize = 16 * 1024;
-
+/// What a store holds: only the resource limiter.
 struct State {
-    wasi: WasiCtx,
-    table: ResourceTable,
     limiter: Limiter,
-    stderr: MemoryOutputPipe,
-}
-
-impl WasiView for State {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
 }
 
 /// Caps linear memory and tables, and remembers when it refused.
@@ -218,51 +178,6 @@ impl wasmtime::ResourceLimiter for Limiter {
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
         Ok(desired <= 100_000)
-    }
-}
-
-struct FrozenClock;
-
-impl wasmtime_wasi::HostWallClock for FrozenClock {
-    fn resolution(&self) -> Duration {
-        Duration::from_secs(1)
-    }
-    fn now(&self) -> Duration {
-        Duration::ZERO
-    }
-}
-
-impl wasmtime_wasi::HostMonotonicClock for FrozenClock {
-    fn resolution(&self) -> u64 {
-        1_000_000_000
-    }
-    fn now(&self) -> u64 {
-        0
-    }
-}
-
-/// A deterministic generator: the guest gets no entropy from the host.
-struct FixedRng(u64);
-
-impl rand_core::TryRng for FixedRng {
-    type Error = std::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok(self.try_next_u64()? as u32)
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        // SplitMix64.
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        Ok(z ^ (z >> 31))
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for chunk in dst.chunks_mut(8) {
-            let v = self.try_next_u64()?.to_le_bytes();
-            chunk.copy_from_slice(&v[..chunk.len()]);
-        }
-        Ok(())
     }
 }
 
@@ -301,8 +216,9 @@ impl Sandbox {
     ) -> Result<(Sandbox, CacheOutcome), SandboxError> {
         let engine = Self::make_engine(&limits, concurrency).map_err(SandboxError::Engine)?;
         let (component, outcome) = load_component(&engine, cache)?;
-        let mut linker: Linker<State> = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(SandboxError::Link)?;
+        // Nothing is linked: the guest imports nothing, and a component
+        // that imported something would fail to link here.
+        let linker: Linker<State> = Linker::new(&engine);
         let instance_pre = linker
             .instantiate_pre(&component)
             .map_err(SandboxError::Link)?;
@@ -361,11 +277,12 @@ impl Sandbox {
         config.cranelift_opt_level(wasmtime::OptLevel::Speed);
         let slots = concurrency.max(1) + 2;
         let mut pool = PoolingAllocationConfig::default();
+        // The guest component is one core module with one memory and one
+        // table (a test instantiates it through this pool).
         pool.total_component_instances(slots)
-            .total_core_instances(slots * 8)
-            .total_memories(slots * 2)
-            .total_tables(slots * 8)
-            .total_stacks(slots)
+            .total_core_instances(slots)
+            .total_memories(slots)
+            .total_tables(slots)
             .max_memory_size(limits.memory_bytes)
             .max_unused_warm_slots(slots)
             .linear_memory_keep_resident(KEEP_RESIDENT_BYTES)
@@ -383,7 +300,8 @@ impl Sandbox {
         &self.engine
     }
 
-    /// The component's imports, as `package/interface` names without version.
+    /// The component's imports, as `package/interface` names without
+    /// version: none (a test checks it).
     pub fn component_imports(&self) -> Vec<String> {
         let ty = self.component.component_type();
         let mut out: Vec<String> = ty
@@ -396,27 +314,11 @@ impl Sandbox {
     }
 
     fn store(&self) -> Store<State> {
-        let stderr = MemoryOutputPipe::new(PIPE_BYTES);
-        let mut builder = WasiCtx::builder();
-        builder
-            .stdout(MemoryOutputPipe::new(PIPE_BYTES))
-            .stderr(stderr.clone())
-            .wall_clock(FrozenClock)
-            .monotonic_clock(FrozenClock)
-            .secure_random(FixedRng(1))
-            .insecure_random(FixedRng(2))
-            .insecure_random_seed(0)
-            .allow_tcp(false)
-            .allow_udp(false)
-            .allow_ip_name_lookup(false);
         let state = State {
-            wasi: builder.build(),
-            table: ResourceTable::new(),
             limiter: Limiter {
                 memory_bytes: self.limits.memory_bytes,
                 memory_denied: false,
             },
-            stderr,
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
@@ -551,24 +453,18 @@ impl Sandbox {
                 ),
             ),
             other => {
-                let panic = String::from_utf8_lossy(&store.data().stderr.contents())
-                    .trim()
-                    .to_string();
                 let what = match other {
+                    Some(Trap::UnreachableCodeReached) => {
+                        "it stopped on an internal error (a panic)".to_string()
+                    }
                     Some(t) => t.to_string(),
                     None => format!("{e:#}"),
                 };
-                let mut d = Diagnostic::error(
+                Diagnostic::error(
                     Kind::Internal,
                     format!("the sandboxed interpreter failed: {what}"),
-                );
-                if !panic.is_empty() {
-                    d = d.with_note(format!(
-                        "interpreter output: {}",
-                        crate::diagnostic::truncate(&panic, 2000)
-                    ));
-                }
-                d.with_help("this is a bug in potluck-wasm, not in the dish; please report it with the dish attached")
+                )
+                .with_help("this is a bug in potluck-wasm, not in the dish; please report it with the dish attached")
             }
         };
         d.in_file(file)

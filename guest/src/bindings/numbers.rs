@@ -493,6 +493,11 @@ fn product(interp: &mut Interp, x: &Value, y: &Value) -> Result<Value> {
 }
 
 fn p_add(interp: &mut Interp, args: &[Value]) -> Result<Value> {
+    if let [Value::Int(a), Value::Int(b)] = args {
+        if let Some(c) = a.checked_add(*b) {
+            return Ok(Value::Int(c));
+        }
+    }
     match args {
         [] => Ok(Value::Int(0)),
         [x] => {
@@ -511,6 +516,11 @@ fn p_add(interp: &mut Interp, args: &[Value]) -> Result<Value> {
 }
 
 fn p_sub(interp: &mut Interp, args: &[Value]) -> Result<Value> {
+    if let [Value::Int(a), Value::Int(b)] = args {
+        if let Some(c) = a.checked_sub(*b) {
+            return Ok(Value::Int(c));
+        }
+    }
     match args {
         [] => Err(Exn::arity("-", 0, "at least 1")),
         [x] => Ok(negate(&number("-", 1, x)?).into_value()),
@@ -526,6 +536,11 @@ fn p_sub(interp: &mut Interp, args: &[Value]) -> Result<Value> {
 }
 
 fn p_mul(interp: &mut Interp, args: &[Value]) -> Result<Value> {
+    if let [Value::Int(a), Value::Int(b)] = args {
+        if let Some(c) = a.checked_mul(*b) {
+            return Ok(Value::Int(c));
+        }
+    }
     match args {
         [] => Ok(Value::Int(1)),
         [x] => {
@@ -565,11 +580,21 @@ fn p_div(interp: &mut Interp, args: &[Value]) -> Result<Value> {
 }
 
 fn p_one_plus(interp: &mut Interp, args: &[Value]) -> Result<Value> {
+    if let Value::Int(a) = args[0] {
+        if let Some(c) = a.checked_add(1) {
+            return Ok(Value::Int(c));
+        }
+    }
     let a = number("+", 1, &args[0])?;
     Ok(add2(interp, &a, &Num::Int(1))?.into_value())
 }
 
 fn p_one_minus(interp: &mut Interp, args: &[Value]) -> Result<Value> {
+    if let Value::Int(a) = args[0] {
+        if let Some(c) = a.checked_sub(1) {
+            return Ok(Value::Int(c));
+        }
+    }
     let a = number("-", 1, &args[0])?;
     Ok(sub2(interp, &a, &Num::Int(1))?.into_value())
 }
@@ -601,6 +626,10 @@ fn compare(a: &Num, b: &Num) -> Option<Ordering> {
 fn chain(subr: &str, args: &[Value], test: fn(Option<Ordering>) -> bool) -> Result<Value> {
     if args.len() < 2 {
         return Ok(Value::Bool(true));
+    }
+    // Fixnums, the common case, compare without conversion.
+    if let [Value::Int(a), Value::Int(b)] = args {
+        return Ok(Value::Bool(test(Some(a.cmp(b)))));
     }
     let is_eq = subr == "=";
     let mut prev = if is_eq {
