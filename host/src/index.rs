@@ -137,44 +137,67 @@ impl Index {
             let start = (s.as_ptr() as usize - base) as u32;
             (start, start + s.len() as u32)
         };
-        for (i, line) in packages.lines().enumerate().skip(1) {
-            if line.is_empty() || line.starts_with('#') {
+        // One pass over the bytes, `memchr` finding each line's end and its
+        // tabs (the `lines()` / `split('\t')` version was half of a cold
+        // `check`).
+        let bytes = packages.as_bytes();
+        let mut pos = 0;
+        let mut lineno = 0;
+        while pos < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+            let (start, line) = (pos, &bytes[pos..end]);
+            pos = end + 1;
+            lineno += 1;
+            if lineno == 1 || line.is_empty() || line[0] == b'#' {
                 continue;
             }
-            let mut f = line.split('\t');
-            let (Some(name), Some(version), Some(module), Some(variable), Some(_line), Some(flags)) =
-                (f.next(), f.next(), f.next(), f.next(), f.next(), f.next())
-            else {
+            // The bounds of the six columns (more are ignored; `\r\n`
+            // line ends are allowed).
+            let line_end = line.strip_suffix(b"\r").map_or(line.len(), <[u8]>::len);
+            let mut cols = [(0u32, 0u32); 6];
+            let (mut n, mut from) = (0, 0);
+            for i in memchr::memchr_iter(b'\t', line) {
+                cols[n] = ((start + from) as u32, (start + i) as u32);
+                n += 1;
+                from = i + 1;
+                if n == 6 {
+                    break;
+                }
+            }
+            if n < 5 {
                 return Err(bad(
                     "packages.tsv",
-                    i + 1,
-                    format!(
-                        "expected 6 tab-separated columns, found {}",
-                        line.split('\t').count()
-                    ),
+                    lineno,
+                    format!("expected 6 tab-separated columns, found {}", n + 1),
                 ));
-            };
+            }
+            if n == 5 {
+                cols[5] = ((start + from) as u32, (start + line_end.max(from)) as u32);
+            }
             let mut row = Row {
-                name: range(name),
-                version: range(version),
-                module: range(module),
-                variable: range(variable),
+                name: cols[0],
+                version: cols[1],
+                module: cols[2],
+                variable: cols[3],
                 alias_of: None,
                 hidden: false,
                 deprecated: false,
                 syntax: false,
             };
-            for flag in flags.split(',') {
-                match flag {
-                    "hidden" => row.hidden = true,
-                    "deprecated" => row.deprecated = true,
-                    "syntax" => row.syntax = true,
-                    _ => {
-                        if let Some(a) = flag.strip_prefix("alias=") {
-                            row.alias_of = Some(range(a));
-                        } else if let Some(a) = flag.strip_prefix("deprecated-alias=") {
-                            row.alias_of = Some(range(a));
-                            row.deprecated = true;
+            let flags = &packages[cols[5].0 as usize..cols[5].1 as usize];
+            if flags != "-" {
+                for flag in flags.split(',') {
+                    match flag {
+                        "hidden" => row.hidden = true,
+                        "deprecated" => row.deprecated = true,
+                        "syntax" => row.syntax = true,
+                        _ => {
+                            if let Some(a) = flag.strip_prefix("alias=") {
+                                row.alias_of = Some(range(a));
+                            } else if let Some(a) = flag.strip_prefix("deprecated-alias=") {
+                                row.alias_of = Some(range(a));
+                                row.deprecated = true;
+                            }
                         }
                     }
                 }
@@ -306,6 +329,37 @@ mod tests {
         assert_eq!(i.license("gpl3+").map(|l| l.name.as_str()), Some("GPL 3+"));
         let guile: Vec<&str> = i.named("guile").map(|p| p.variable).collect();
         assert!(guile.contains(&"guile-3.0"));
+    }
+
+    #[test]
+    fn rows_parse_with_crlf_comments_extra_columns_and_flags() {
+        let text = "name\tversion\tmodule\tvariable\tline\tflags\r\n\
+                    # a comment\n\
+                    \n\
+                    zz\t2\t(m z)\tzz-2\t9\tdeprecated-alias=zz-3,hidden\textra\n\
+                    aa\t1.0\t(m a)\taa\t1\t-\r\n\
+                    bb\t\t(m b)\tbb-syn\t2\tsyntax";
+        let i = Index::parse(text.to_string().into(), "h\n", "h\n", "x").unwrap();
+        let all: Vec<Package<'_>> = i.packages().collect();
+        assert_eq!(all.len(), 3);
+        // Sorted by name.
+        assert_eq!(all[0].name, "aa");
+        assert_eq!(
+            (all[0].version, all[0].module, all[0].variable),
+            ("1.0", "(m a)", "aa")
+        );
+        assert!(
+            !all[0].hidden && !all[0].deprecated && !all[0].syntax && all[0].alias_of.is_none()
+        );
+        assert_eq!(
+            (all[1].name, all[1].version, all[1].syntax),
+            ("bb", "", true)
+        );
+        let zz = &all[2];
+        assert_eq!(
+            (zz.variable, zz.alias_of, zz.hidden, zz.deprecated),
+            ("zz-2", Some("zz-3"), true, true)
+        );
     }
 
     #[test]
