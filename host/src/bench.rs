@@ -481,17 +481,24 @@ fn print_table(r: &Results) {
         "trial", "1 worker/s", "2 workers/s", "Guile fresh", "Guile best", "1w/best", "2w/best"
     );
     for (i, t) in r.trials.iter().enumerate() {
-        let fresh = t.guile_fresh_dishes_per_sec.unwrap_or(f64::NAN);
-        let best = fresh.max(t.guile_shared_dishes_per_sec.unwrap_or(f64::NAN));
+        let guile = match (t.guile_fresh_dishes_per_sec, t.guile_shared_dishes_per_sec) {
+            (Some(fresh), Some(shared)) => {
+                let best = fresh.max(shared);
+                format!(
+                    "{:>12.0} {:>12.0} {:>8.1}x {:>8.1}x",
+                    fresh,
+                    best,
+                    t.dishes_per_sec_1_worker / best,
+                    t.dishes_per_sec_2_workers / best
+                )
+            }
+            _ => format!("{:>12} {:>12} {:>9} {:>9}", "-", "-", "-", "-"),
+        };
         println!(
-            "{:>5} {:>11.0} {:>11.0} {:>12.0} {:>12.0} {:>8.1}x {:>8.1}x",
+            "{:>5} {:>11.0} {:>11.0} {guile}",
             i + 1,
             t.dishes_per_sec_1_worker,
             t.dishes_per_sec_2_workers,
-            fresh,
-            best,
-            t.dishes_per_sec_1_worker / best,
-            t.dishes_per_sec_2_workers / best
         );
     }
     if let Some(g) = &r.guile {

@@ -145,7 +145,7 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "MS", default_value_t = Limits::default().deadline.as_millis() as u64)]
     timeout_ms: u64,
     /// Linear memory cap per dish, in MiB (at least 2: the interpreter
-    /// starts with its 1 MiB stack and a first heap in 2 MiB).
+    /// starts with its 1 MiB stack, its data and a first heap in 1.25 MiB).
     #[arg(
         long,
         value_name = "MIB",
