@@ -555,19 +555,10 @@ impl<'a> Reader<'a> {
             {
                 // A symbol (the most common datum): its token up to the
                 // next delimiter, without `read_atom`'s number checks.
-                let rest = &bytes[here..];
-                let mut n = rest
-                    .iter()
-                    .position(|&b| BYTE_CLASS[b as usize] != 0)
-                    .unwrap_or(rest.len());
-                if rest.get(n).is_some_and(|&b| b >= 0x80) {
-                    n += self.token_rest(here + n);
-                }
-                self.pos = here + n;
-                let name = &self.src[here..here + n];
+                let name = self.read_token();
                 self.items.push(Syntax {
                     kind: SyntaxKind::Ident(Ident::plain(Symbol::intern(name))),
-                    span: Span::new(here, here + n),
+                    span: Span::new(here, self.pos),
                 });
                 continue;
             }

@@ -18,6 +18,7 @@
 use std::cell::RefCell;
 
 use crate::bindings::{Prim, ENVIRONMENT, PRIMS, PRIM_COUNT, PRIM_NAME_LIST};
+use crate::dish::{PACKAGE_FIELDS, SOURCE_FIELDS};
 use crate::eval::{Kw, SYNTAX};
 use crate::names::{name_hash, NameIndex};
 
@@ -26,7 +27,7 @@ use crate::names::{name_hash, NameIndex};
 pub struct Symbol(u32);
 
 /// Names dishes and the interpreter use often that are neither primitives,
-/// syntax nor bindings of the 2017 environment.
+/// syntax, bindings of the 2017 environment nor record fields.
 const EXTRA: &[&str] = &[
     // Auxiliary syntax.
     "else",
@@ -40,35 +41,32 @@ const EXTRA: &[&str] = &[
     "line",
     "column",
     "filename",
-    // The potluck-package and potluck-source fields.
-    "name",
-    "version",
-    "source",
-    "build-system",
-    "arguments",
-    "inputs",
-    "native-inputs",
-    "propagated-inputs",
-    "synopsis",
-    "description",
-    "license",
-    "home-page",
-    "git-uri",
-    "git-commit",
-    "sha256",
-    "snippet",
 ];
 
-const STATIC_COUNT: usize = PRIM_COUNT + SYNTAX.len() + ENVIRONMENT.len() + EXTRA.len();
+const STATIC_COUNT: usize = PRIM_COUNT
+    + SYNTAX.len()
+    + ENVIRONMENT.len()
+    + PACKAGE_FIELDS.len()
+    + SOURCE_FIELDS.len()
+    + EXTRA.len();
 
-/// The static symbols' names.  The primitives come first, in the order of
+/// The static symbols' names: the primitives, the syntactic keywords, the
+/// 2017 environment, the potluck-package and potluck-source fields and
+/// [`EXTRA`].  The primitives come first, in the order of
 /// [`crate::bindings::PRIMS`], so a static symbol below [`PRIM_COUNT`]
 /// names the primitive of the same number.  A name listed twice is the
 /// symbol of its first position.
 const STATIC_NAME_LIST: [&str; STATIC_COUNT] = {
     let mut out = [""; STATIC_COUNT];
     let mut k = 0;
-    let lists: [&[&str]; 4] = [&PRIM_NAME_LIST, SYNTAX, ENVIRONMENT, EXTRA];
+    let lists: [&[&str]; 6] = [
+        &PRIM_NAME_LIST,
+        SYNTAX,
+        ENVIRONMENT,
+        PACKAGE_FIELDS,
+        SOURCE_FIELDS,
+        EXTRA,
+    ];
     let mut l = 0;
     while l < lists.len() {
         let mut i = 0;
