@@ -37,6 +37,7 @@ pub const SOURCE_FIELDS: &[&str] = &["git-uri", "git-commit", "sha256", "snippet
 pub const SOURCE_REQUIRED: &[&str] = &["git-uri", "git-commit", "sha256"];
 
 const fn symbols<const N: usize>(names: &[&str]) -> [Symbol; N] {
+    assert!(N == names.len());
     let mut out = [Symbol::known("name"); N];
     let mut i = 0;
     while i < N {
@@ -47,10 +48,10 @@ const fn symbols<const N: usize>(names: &[&str]) -> [Symbol; N] {
 }
 
 /// [`PACKAGE_FIELDS`] and the other lists as symbols, in the same order.
-pub const PACKAGE_FIELD_SYMBOLS: [Symbol; 12] = symbols(PACKAGE_FIELDS);
-pub const PACKAGE_REQUIRED_SYMBOLS: [Symbol; 8] = symbols(PACKAGE_REQUIRED);
-pub const SOURCE_FIELD_SYMBOLS: [Symbol; 4] = symbols(SOURCE_FIELDS);
-pub const SOURCE_REQUIRED_SYMBOLS: [Symbol; 3] = symbols(SOURCE_REQUIRED);
+pub const PACKAGE_FIELD_SYMBOLS: [Symbol; PACKAGE_FIELDS.len()] = symbols(PACKAGE_FIELDS);
+pub const PACKAGE_REQUIRED_SYMBOLS: [Symbol; PACKAGE_REQUIRED.len()] = symbols(PACKAGE_REQUIRED);
+pub const SOURCE_FIELD_SYMBOLS: [Symbol; SOURCE_FIELDS.len()] = symbols(SOURCE_FIELDS);
+pub const SOURCE_REQUIRED_SYMBOLS: [Symbol; SOURCE_REQUIRED.len()] = symbols(SOURCE_REQUIRED);
 
 /// A field of a record: its name, and the same as a symbol.
 #[derive(Clone, Copy)]

@@ -848,8 +848,11 @@ impl Interp {
 
     fn compile_inner(&mut self, s: &Syntax, cx: &mut Cx, name: Option<Symbol>) -> Result<Expr> {
         match &s.kind {
-            // The reader gives string literals their span; a literal moved
-            // by a macro gets the span of where it now is.
+            // The reader gives a string literal its span, and every
+            // compilation of that syntax shares the one string (macros copy
+            // literals with their spans, so a literal a macro inserts twice
+            // is one object, `eq?` to itself, as in Guile).  A literal whose
+            // node has another span gets a copy with that span.
             SyntaxKind::Lit(Value::Str(st)) if st.span == Some(s.span) => {
                 Ok(Expr::Const(Value::Str(st.clone())))
             }
@@ -2365,7 +2368,14 @@ impl Interp {
                 }
                 self.eval_branch(last, env, tail)
             }
-            _ => self.eval_step_rare(e, env, tail),
+            Expr::Lambda(..)
+            | Expr::Case { .. }
+            | Expr::While { .. }
+            | Expr::Break(_)
+            | Expr::Continue
+            | Expr::Delay(_)
+            | Expr::DefineValues { .. }
+            | Expr::Record { .. } => self.eval_step_rare(e, env, tail),
         }
     }
 
@@ -2472,7 +2482,17 @@ impl Interp {
                     span: *span,
                 }))))
             }
-            _ => unreachable!("eval_step evaluates the common forms"),
+            Expr::Const(_)
+            | Expr::Local { .. }
+            | Expr::Global { .. }
+            | Expr::InitLocal { .. }
+            | Expr::DefineGlobal { .. }
+            | Expr::If(..)
+            | Expr::Seq(_)
+            | Expr::Call { .. }
+            | Expr::Frame { .. }
+            | Expr::And(_)
+            | Expr::Or(_) => unreachable!("eval_step evaluates the common forms"),
         }
     }
 

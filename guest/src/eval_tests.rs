@@ -4,6 +4,19 @@ use crate::diag::DiagnosticKind as K;
 use crate::eval::Limits;
 use crate::testing::{check, check_err, eval_with};
 
+/// A string literal that a macro inserts twice is one object (Guile 3.0
+/// answers `#t` too); two literals written twice are two.
+#[test]
+fn a_literal_a_macro_duplicates_is_one_object() {
+    check(
+        "(define-syntax twice (syntax-rules () ((_ e) (cons e e)))) \
+         (let ((p (twice \"x\"))) (eq? (car p) (cdr p)))",
+        "#t",
+    );
+    check("(eq? \"x\" \"x\")", "#f");
+    check("(define (f) \"x\") (eq? (f) (f))", "#t");
+}
+
 #[test]
 fn core_forms() {
     check("(if #f 1 2)", "2");

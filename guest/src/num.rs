@@ -275,9 +275,6 @@ pub fn int_quot_rem(a: &BigInt, b: &BigInt) -> (BigInt, BigInt) {
 
 // ---------------------------------------------------------------- parsing
 
-/// Parse a number literal as Guile's reader and `string->number` do.
-/// Returns `None` for anything that is not a number (the reader then makes
-/// it a symbol).  Complex literals are not supported and return `None`.
 /// `text` as an integer if it is an optional sign and one to eighteen
 /// decimal digits (which always fit in an `i64`).
 #[inline]
@@ -300,6 +297,9 @@ fn small_decimal(text: &[u8]) -> Option<i64> {
     Some(if negative { -n } else { n })
 }
 
+/// Parse a number literal as Guile's reader and `string->number` do.
+/// Returns `None` for anything that is not a number (the reader then makes
+/// it a symbol).  Complex literals are not supported and return `None`.
 pub fn parse_number(text: &str, default_radix: u32) -> Option<Value> {
     // The common case: a short decimal integer.
     if default_radix == 10 {

@@ -155,7 +155,8 @@ impl Value {
             .fold(tail, |acc, v| Value::cons(v, acc))
     }
 
-    /// The elements of a proper list, or `None` for an improper or circular one.
+    /// The elements of a proper list, or `None` for an improper one (pairs
+    /// are immutable, so no list is circular).
     pub fn list_to_vec(&self) -> Option<Vec<Value>> {
         // Count first, so that the vector is allocated once.
         let mut n = 0;

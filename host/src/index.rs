@@ -148,12 +148,12 @@ impl Index {
             let (start, line) = (pos, &bytes[pos..end]);
             pos = end + 1;
             lineno += 1;
-            if lineno == 1 || line.is_empty() || line[0] == b'#' {
+            // `\r\n` line ends are allowed.
+            let line_end = line.strip_suffix(b"\r").map_or(line.len(), <[u8]>::len);
+            if lineno == 1 || line_end == 0 || line[0] == b'#' {
                 continue;
             }
-            // The bounds of the six columns (more are ignored; `\r\n`
-            // line ends are allowed).
-            let line_end = line.strip_suffix(b"\r").map_or(line.len(), <[u8]>::len);
+            // The bounds of the six columns (more are ignored).
             let mut cols = [(0u32, 0u32); 6];
             let (mut n, mut from) = (0, 0);
             for i in memchr::memchr_iter(b'\t', line) {
@@ -336,6 +336,7 @@ mod tests {
         let text = "name\tversion\tmodule\tvariable\tline\tflags\r\n\
                     # a comment\n\
                     \n\
+                    \r\n\
                     zz\t2\t(m z)\tzz-2\t9\tdeprecated-alias=zz-3,hidden\textra\n\
                     aa\t1.0\t(m a)\taa\t1\t-\r\n\
                     bb\t\t(m b)\tbb-syn\t2\tsyntax";
