@@ -53,20 +53,6 @@ pub const PACKAGE_REQUIRED_SYMBOLS: [Symbol; PACKAGE_REQUIRED.len()] = symbols(P
 pub const SOURCE_FIELD_SYMBOLS: [Symbol; SOURCE_FIELDS.len()] = symbols(SOURCE_FIELDS);
 pub const SOURCE_REQUIRED_SYMBOLS: [Symbol; SOURCE_REQUIRED.len()] = symbols(SOURCE_REQUIRED);
 
-/// A field of a record: its name, and the same as a symbol.
-#[derive(Clone, Copy)]
-struct Field {
-    name: &'static str,
-    sym: Symbol,
-}
-
-const fn field(name: &'static str) -> Field {
-    Field {
-        name,
-        sym: Symbol::known(name),
-    }
-}
-
 /// Most package specifications in one inputs field.
 pub const MAX_SPECS: usize = 500;
 
@@ -193,25 +179,25 @@ pub fn from_value(v: &Value, last_form: Span) -> Result<Dish, Vec<Diagnostic>> {
     }
     let mut errs = Vec::new();
     let mut fields = Fields { r, errs: &mut errs };
-    let name = fields.string(const { field("name") });
-    let version = fields.string(const { field("version") });
+    let name = fields.string(const { Symbol::known("name") });
+    let version = fields.string(const { Symbol::known("version") });
     let source = fields.source();
-    let build_system = fields.symbol(const { field("build-system") });
+    let build_system = fields.symbol(const { Symbol::known("build-system") });
     let arguments = fields
-        .datum(const { field("arguments") })
+        .datum(const { Symbol::known("arguments") })
         .unwrap_or(Spanned {
             value: Datum {
                 nodes: vec![DatumNode::Null],
             },
             span: r.span,
         });
-    let inputs = fields.spec_list(const { field("inputs") });
-    let native_inputs = fields.spec_list(const { field("native-inputs") });
-    let propagated_inputs = fields.spec_list(const { field("propagated-inputs") });
-    let synopsis = fields.string(const { field("synopsis") });
-    let description = fields.string(const { field("description") });
-    let license = fields.symbol(const { field("license") });
-    let home_page = fields.string(const { field("home-page") });
+    let inputs = fields.spec_list(const { Symbol::known("inputs") });
+    let native_inputs = fields.spec_list(const { Symbol::known("native-inputs") });
+    let propagated_inputs = fields.spec_list(const { Symbol::known("propagated-inputs") });
+    let synopsis = fields.string(const { Symbol::known("synopsis") });
+    let description = fields.string(const { Symbol::known("description") });
+    let license = fields.symbol(const { Symbol::known("license") });
+    let home_page = fields.string(const { Symbol::known("home-page") });
     match (
         name,
         version,
@@ -272,11 +258,11 @@ struct Fields<'a> {
 }
 
 impl Fields<'_> {
-    fn get(&self, field: Field) -> Option<(&Value, Span)> {
+    fn get(&self, field: Symbol) -> Option<(&Value, Span)> {
         self.r
             .fields
             .iter()
-            .find(|(f, _, _)| *f == field.sym)
+            .find(|(f, _, _)| *f == field)
             .map(|(_, v, s)| (v, *s))
     }
 
@@ -305,8 +291,8 @@ impl Fields<'_> {
         );
     }
 
-    fn string(&mut self, f: Field) -> Option<Spanned<String>> {
-        let field = f.name;
+    fn string(&mut self, f: Symbol) -> Option<Spanned<String>> {
+        let field = f.name();
         let Some((v, span)) = self.get(f) else {
             self.missing(field);
             return None;
@@ -329,8 +315,8 @@ impl Fields<'_> {
         }
     }
 
-    fn symbol(&mut self, f: Field) -> Option<Spanned<String>> {
-        let field = f.name;
+    fn symbol(&mut self, f: Symbol) -> Option<Spanned<String>> {
+        let field = f.name();
         let Some((v, span)) = self.get(f) else {
             self.missing(field);
             return None;
@@ -353,8 +339,8 @@ impl Fields<'_> {
         }
     }
 
-    fn spec_list(&mut self, f: Field) -> SpecList {
-        let field = f.name;
+    fn spec_list(&mut self, f: Symbol) -> SpecList {
+        let field = f.name();
         let Some((v, span)) = self.get(f) else {
             return SpecList {
                 items: Vec::new(),
@@ -418,8 +404,8 @@ impl Fields<'_> {
         SpecList { items: out, span }
     }
 
-    fn datum(&mut self, f: Field) -> Option<Spanned<Datum>> {
-        let field = f.name;
+    fn datum(&mut self, f: Symbol) -> Option<Spanned<Datum>> {
+        let field = f.name();
         let (v, span) = self.get(f)?;
         let v = v.clone();
         match flatten(&v) {
@@ -452,7 +438,7 @@ impl Fields<'_> {
     }
 
     fn source(&mut self) -> Option<Source> {
-        let Some((v, span)) = self.get(const { field("source") }) else {
+        let Some((v, span)) = self.get(const { Symbol::known("source") }) else {
             self.missing("source");
             return None;
         };
@@ -474,12 +460,12 @@ impl Fields<'_> {
             r: &src,
             errs: self.errs,
         };
-        let git_uri = inner.string(const { field("git-uri") });
-        let git_commit = inner.string(const { field("git-commit") });
-        let sha256 = inner.string(const { field("sha256") });
-        let snippet = match inner.get(const { field("snippet") }) {
+        let git_uri = inner.string(const { Symbol::known("git-uri") });
+        let git_commit = inner.string(const { Symbol::known("git-commit") });
+        let sha256 = inner.string(const { Symbol::known("sha256") });
+        let snippet = match inner.get(const { Symbol::known("snippet") }) {
             None | Some((Value::Bool(false), _)) => None,
-            Some(_) => inner.datum(const { field("snippet") }),
+            Some(_) => inner.datum(const { Symbol::known("snippet") }),
         };
         Some(Source {
             git_uri: git_uri?,

@@ -462,7 +462,7 @@ pub struct Interp {
     root: Env,
     /// Never free compiled code: the whole memory is thrown away after
     /// this evaluation (see [`crate::evaluate_once`]).
-    pub one_shot: bool,
+    pub(crate) one_shot: bool,
 }
 
 static QQ_CONS: Prim = Prim::new("cons", 2, Some(2), |_, a| {
@@ -646,7 +646,7 @@ impl Interp {
         // Every name the environment binds is a static symbol.
         let builtin = match sym.primitive() {
             Some(p) => Value::Prim(p),
-            None if sym.is_static() => bindings::lookup(sym.name()).unwrap_or(Value::Unassigned),
+            None if sym.is_static() => bindings::constant(sym.name()).unwrap_or(Value::Unassigned),
             None => Value::Unassigned,
         };
         self.globals.push(builtin);
@@ -795,10 +795,9 @@ impl Interp {
                 }
             }
             if id.mark == 0 {
-                if !self.global_macros.is_empty() {
-                    if let Some(m) = self.global_macros.get(&id.sym) {
-                        return Resolved::Macro(m.clone());
-                    }
+                // (An empty map answers without hashing.)
+                if let Some(m) = self.global_macros.get(&id.sym) {
+                    return Resolved::Macro(m.clone());
                 }
                 return Resolved::Global(id.sym);
             }
@@ -1607,23 +1606,18 @@ impl Interp {
         cx: &mut Cx,
     ) -> Result<Expr> {
         use crate::dish::*;
-        let (form, known, known_syms, required, required_syms): (_, _, &[Symbol], _, &[Symbol]) =
-            match kind {
-                RecordKind::Package => (
-                    "potluck-package",
-                    PACKAGE_FIELDS,
-                    &PACKAGE_FIELD_SYMBOLS,
-                    PACKAGE_REQUIRED,
-                    &PACKAGE_REQUIRED_SYMBOLS,
-                ),
-                RecordKind::Source => (
-                    "potluck-source",
-                    SOURCE_FIELDS,
-                    &SOURCE_FIELD_SYMBOLS,
-                    SOURCE_REQUIRED,
-                    &SOURCE_REQUIRED_SYMBOLS,
-                ),
-            };
+        let (form, known, required): (_, &[Symbol], &[Symbol]) = match kind {
+            RecordKind::Package => (
+                "potluck-package",
+                &PACKAGE_FIELD_SYMBOLS,
+                &PACKAGE_REQUIRED_SYMBOLS,
+            ),
+            RecordKind::Source => (
+                "potluck-source",
+                &SOURCE_FIELD_SYMBOLS,
+                &SOURCE_REQUIRED_SYMBOLS,
+            ),
+        };
         let mut fields: Vec<(Symbol, Expr, Span)> = Vec::with_capacity(items.len() - 1);
         let mut seen: Vec<(Symbol, Span)> = Vec::with_capacity(items.len() - 1);
         for clause in &items[1..] {
@@ -1638,13 +1632,14 @@ impl Interp {
                     .with_help("each clause starts with a field name, e.g. (version \"1.0\")"));
             };
             let fname = field.sym.name();
-            if !known_syms.contains(&field.sym) {
-                let help = match closest(fname, known.iter().map(|s| s.to_string())) {
+            if !known.contains(&field.sym) {
+                let names: Vec<&str> = known.iter().map(|s| s.name()).collect();
+                let help = match closest(fname, names.iter().map(|s| s.to_string())) {
                     Some(s) => format!(
                         "did you mean `{s}`? the fields of {form} are: {}",
-                        known.join(", ")
+                        names.join(", ")
                     ),
-                    None => format!("the fields of {form} are: {}", known.join(", ")),
+                    None => format!("the fields of {form} are: {}", names.join(", ")),
                 };
                 return Err(Exn::fatal(
                     DiagnosticKind::InvalidDish,
@@ -1673,7 +1668,8 @@ impl Interp {
             let value = self.compile(&parts[1], cx)?;
             fields.push((field.sym, value, parts[1].span));
         }
-        for (req, req_sym) in required.iter().zip(required_syms) {
+        for req_sym in required {
+            let req = req_sym.name();
             if !seen.iter().any(|(f, _)| f == req_sym) {
                 return Err(Exn::fatal(
                     DiagnosticKind::InvalidDish,

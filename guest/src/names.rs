@@ -172,4 +172,24 @@ mod tests {
             assert_eq!(INDEX.get(NAMES, absent), None);
         }
     }
+
+    #[test]
+    fn word_wise_comparison_agrees_with_byte_wise() {
+        let base: Vec<u8> = (b'a'..=b'z').collect();
+        for n in 0..=20 {
+            let a = &base[..n];
+            assert!(names_eq(a, a), "{n}");
+            assert!(bytes_eq(a, a), "{n}");
+            for m in 0..=20 {
+                assert_eq!(names_eq(a, &base[..m]), n == m, "{n} vs {m}");
+            }
+            // One byte differs, at every position.
+            for i in 0..n {
+                let mut b = a.to_vec();
+                b[i] ^= 0x20;
+                assert!(!names_eq(a, &b), "{n}, byte {i}");
+                assert!(!bytes_eq(a, &b), "{n}, byte {i}");
+            }
+        }
+    }
 }

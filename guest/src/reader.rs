@@ -273,6 +273,16 @@ const WHITE: u8 = 1;
 const DELIMITER: u8 = 2;
 /// Part of a multi-byte character: classified by decoding it.
 const NON_ASCII: u8 = 4;
+/// Starts a datum that can only be a symbol: not white space, a delimiter,
+/// a prefix (`'`, `` ` ``, `,`, `#`) or the start of a number (see
+/// [`starts_number`]), and ASCII.
+const SYMBOL_START: u8 = 8;
+
+/// Whether a token starting with `b` may be a number (`read_atom` tries to
+/// parse only those).
+const fn starts_number(b: u8) -> bool {
+    b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')
+}
 
 static BYTE_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -285,8 +295,10 @@ static BYTE_CLASS: [u8; 256] = {
             WHITE | DELIMITER
         } else if matches!(c, b'(' | b')' | b'[' | b']' | b'"' | b';') {
             DELIMITER
-        } else {
+        } else if matches!(c, b'\'' | b'`' | b',' | b'#') || starts_number(c) {
             0
+        } else {
+            SYMBOL_START
         };
         b += 1;
     }
@@ -548,11 +560,7 @@ impl<'a> Reader<'a> {
                     Some("add the missing closing parenthesis"),
                 ));
             };
-            if BYTE_CLASS[b as usize] == 0
-                && !matches!(b, b'\'' | b'`' | b',' | b'#' | b'.' | b'+' | b'-')
-                && !b.is_ascii_digit()
-                && depth < MAX_NESTING
-            {
+            if BYTE_CLASS[b as usize] & SYMBOL_START != 0 && depth < MAX_NESTING {
                 // A symbol (the most common datum): its token up to the
                 // next delimiter, without `read_atom`'s number checks.
                 let name = self.read_token();
@@ -562,11 +570,14 @@ impl<'a> Reader<'a> {
                 });
                 continue;
             }
-            let item = match b {
-                b';' | b'#' | 0x80.. if self.atmosphere_at(here) => {
-                    self.skip_atmosphere(depth + 1)?;
+            if matches!(b, b';' | b'#' | 0x80..) {
+                // A comment or non-ASCII white space, if anything is skipped.
+                self.skip_atmosphere_slow(depth + 1)?;
+                if self.pos != here {
                     continue;
                 }
+            }
+            let item = match b {
                 b')' | b']' => {
                     self.pos += 1;
                     let c = b as char;
@@ -619,52 +630,38 @@ impl<'a> Reader<'a> {
         Ok(tail)
     }
 
-    /// Whether `skip_atmosphere` has something to skip at `pos`, where
-    /// there is a `;`, a `#` or a non-ASCII character (ASCII white space is
-    /// already skipped).
-    fn atmosphere_at(&self, pos: usize) -> bool {
-        let bytes = self.src.as_bytes();
-        match bytes[pos] {
-            b';' => true,
-            b'#' => matches!(bytes.get(pos + 1), Some(b'|' | b'!' | b';')),
-            _ => self.src[pos..]
-                .chars()
-                .next()
-                .is_some_and(char::is_whitespace),
-        }
-    }
-
     /// Whether the text at `pos` starts with a delimiter or is the end.
     fn delimited_after(&self, pos: usize) -> bool {
-        match self.src.as_bytes().get(pos) {
-            None => true,
-            Some(&b) if b < 0x80 => BYTE_CLASS[b as usize] & DELIMITER != 0,
-            Some(_) => self.src[pos..]
-                .chars()
-                .next()
-                .is_some_and(char::is_whitespace),
-        }
+        self.src[pos..].chars().next().is_none_or(is_delimiter)
     }
 
     fn read_string(&mut self, start: usize) -> ReadResult<Syntax> {
-        // The common case: no escape before the closing quote, one copy.
         let run = quote_or_backslash(&self.src.as_bytes()[self.pos..]);
-        if self.src.as_bytes().get(self.pos + run) == Some(&b'"') {
+        let s = if self.src.as_bytes().get(self.pos + run) == Some(&b'"') {
+            // The common case: no escape before the closing quote, one copy.
             let s = self.src[self.pos..self.pos + run].to_string();
             self.pos += run + 1;
-            let span = Span::new(start, self.pos);
-            return Ok(Syntax {
-                kind: SyntaxKind::Lit(Value::Str(Rc::new(crate::value::Str {
-                    s,
-                    span: Some(span),
-                }))),
-                span,
-            });
-        }
+            s
+        } else {
+            self.read_string_escaped(start, run)?
+        };
+        let span = Span::new(start, self.pos);
+        Ok(Syntax {
+            kind: SyntaxKind::Lit(Value::Str(Rc::new(crate::value::Str {
+                s,
+                span: Some(span),
+            }))),
+            span,
+        })
+    }
+
+    /// The rest of a string with escapes, from `self.pos`, where a run of
+    /// `run` bytes without a quote or a backslash starts; moves past the
+    /// closing quote.
+    fn read_string_escaped(&mut self, start: usize, mut run: usize) -> ReadResult<String> {
         let mut s = String::new();
         loop {
             // Copy the run up to the next quote or backslash in one go.
-            let run = quote_or_backslash(&self.src.as_bytes()[self.pos..]);
             s.push_str(&self.src[self.pos..self.pos + run]);
             self.pos += run;
             let here = self.pos;
@@ -717,15 +714,9 @@ impl<'a> Reader<'a> {
                 }
                 c => s.push(c),
             }
+            run = quote_or_backslash(&self.src.as_bytes()[self.pos..]);
         }
-        let span = Span::new(start, self.pos);
-        Ok(Syntax {
-            kind: SyntaxKind::Lit(Value::Str(Rc::new(crate::value::Str {
-                s,
-                span: Some(span),
-            }))),
-            span,
-        })
+        Ok(s)
     }
 
     /// Guile's string hex escapes: `\xHH` (exactly two digits), `\uHHHH`
@@ -772,7 +763,7 @@ impl<'a> Reader<'a> {
         // ASCII, not a delimiter: the common case, without decoding.
         let mut n = rest
             .iter()
-            .position(|&b| BYTE_CLASS[b as usize] != 0)
+            .position(|&b| BYTE_CLASS[b as usize] & (DELIMITER | NON_ASCII) != 0)
             .unwrap_or(rest.len());
         if rest.get(n).is_some_and(|&b| b >= 0x80) {
             n += self.token_rest(start + n);
@@ -924,7 +915,7 @@ impl<'a> Reader<'a> {
             ));
         };
         // Only a token that starts like a number can be one.
-        if first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.') {
+        if starts_number(first) {
             if let Some(v) = num::parse_number(tok, 10) {
                 return Ok(Syntax {
                     kind: SyntaxKind::Lit(v),

@@ -86,18 +86,17 @@ const STATIC_SLOTS: usize = 4096;
 const STATIC_INDEX_C: NameIndex<STATIC_SLOTS> = NameIndex::new(&STATIC_NAME_LIST);
 static STATIC_INDEX: NameIndex<STATIC_SLOTS> = STATIC_INDEX_C;
 
-const SYNTAX_INDEX: NameIndex<256> = NameIndex::new(SYNTAX);
-
 /// For each static symbol: 1 + its position in [`SYNTAX`], or 0.
 static STATIC_SYNTAX: [u8; STATIC_COUNT] = {
     assert!(SYNTAX.len() < u8::MAX as usize);
     let mut out = [0u8; STATIC_COUNT];
-    let mut i = 0;
-    while i < STATIC_COUNT {
-        if let Some(k) = SYNTAX_INDEX.get_const(SYNTAX, STATIC_NAME_LIST[i]) {
-            out[i] = k as u8 + 1;
+    let mut k = 0;
+    while k < SYNTAX.len() {
+        match STATIC_INDEX_C.get_const(&STATIC_NAME_LIST, SYNTAX[k]) {
+            Some(i) => out[i] = k as u8 + 1,
+            None => unreachable!(),
         }
-        i += 1;
+        k += 1;
     }
     out
 };
@@ -214,6 +213,13 @@ impl Symbol {
             return Symbol(i as u32);
         }
         DYNAMIC.with(|d| d.borrow_mut().intern(name, hash))
+    }
+
+    /// The static symbol named `name`, if it is one (interning nothing).
+    pub fn find_static(name: &str) -> Option<Symbol> {
+        STATIC_INDEX
+            .get(&STATIC_NAMES, name)
+            .map(|i| Symbol(i as u32))
     }
 
     /// The static symbol `name` (in constant evaluation; a name that is not

@@ -165,18 +165,16 @@ impl Value {
             n += 1;
             cur = &p.cdr;
         }
+        if !matches!(cur, Value::Null) {
+            return None;
+        }
         let mut out = Vec::with_capacity(n);
         let mut cur = self;
-        loop {
-            match cur {
-                Value::Null => return Some(out),
-                Value::Pair(p) => {
-                    out.push(p.car.clone());
-                    cur = &p.cdr;
-                }
-                _ => return None,
-            }
+        while let Value::Pair(p) = cur {
+            out.push(p.car.clone());
+            cur = &p.cdr;
         }
+        Some(out)
     }
 
     pub fn is_procedure(&self) -> bool {

@@ -13,83 +13,84 @@
 //!     benches/dishes 10
 //! ```
 //!
-//! Arguments: comma-separated guest components, a directory of dishes, and
-//! the number of rounds over it (default 5).  Every dish must evaluate
-//! with every guest the same way (the same success, or the same first
-//! diagnostic), or the comparison says so.
+//! Arguments: comma-separated guest components (each must import nothing,
+//! as the host links nothing), a directory of dishes, and the number of
+//! timed rounds over it (default 5).  A first, untimed pass takes each
+//! dish's fuel and checks that every guest evaluates it the same way (the
+//! same success, or the same first diagnostic); the comparison fails if
+//! not.  In the timed rounds the guest that goes first on each dish
+//! rotates, so that none always runs after another on warm host caches.
 
+use std::path::Path;
 use std::time::Instant;
 
+use potluck_wasm::bench::{corpus, median};
 use potluck_wasm::sandbox::{Cache, Limits, Sandbox};
 
-fn main() {
+fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let usage = "usage: compare_guests A.wasm[,B.wasm...] DISH-DIR [ROUNDS]";
-    let guests = args.next().expect(usage);
-    let dir = args.next().expect(usage);
-    let rounds: usize = args.next().map_or(5, |r| r.parse().expect(usage));
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("read the dish directory")
-        .map(|e| e.expect("read the dish directory").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "scm"))
-        .collect();
-    files.sort();
-    let dishes: Vec<(String, String)> = files
-        .iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(p).expect("read a dish");
-            (p.display().to_string(), text)
-        })
-        .collect();
-    let cache = Cache::Dir(std::env::temp_dir().join("potluck-compare-guests-cache"));
-    let sandboxes: Vec<(String, Sandbox)> = guests
-        .split(',')
-        .map(|path| {
-            let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {path}: {e}"));
-            let (sb, _) = Sandbox::with_guest(Limits::default(), &cache, 2, &bytes)
-                .unwrap_or_else(|e| panic!("{path}: {e}"));
-            (path.to_string(), sb)
-        })
-        .collect();
+    let (Some(guests), Some(dir)) = (args.next(), args.next()) else {
+        anyhow::bail!(usage);
+    };
+    let rounds: usize = match args.next() {
+        Some(r) => r.parse().map_err(|_| anyhow::anyhow!(usage))?,
+        None => 5,
+    };
+    let dishes = corpus(Path::new(&dir))?;
+    let cache = Cache::default_location();
+    let mut sandboxes = Vec::new();
+    for path in guests.split(',') {
+        let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("read {path}: {e}"))?;
+        let (sb, _) = Sandbox::with_guest(Limits::default(), &cache, 2, &bytes)
+            .map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+        sandboxes.push((path.to_string(), sb));
+    }
     let n = sandboxes.len();
+
     let mut fuel = vec![Vec::new(); n];
-    let mut times = vec![Vec::new(); n];
     let mut disagreements = 0;
+    for (file, text) in &dishes {
+        let outcomes: Vec<String> = sandboxes
+            .iter()
+            .zip(&mut fuel)
+            .map(|((_, sb), fuel)| {
+                let (r, f) = sb.evaluate_measured(file, text);
+                fuel.push(f as f64);
+                match r {
+                    Ok(_) => "ok".to_string(),
+                    Err(d) => format!("{:?}: {}", d[0].kind, d[0].message),
+                }
+            })
+            .collect();
+        if outcomes.windows(2).any(|w| w[0] != w[1]) {
+            disagreements += 1;
+            eprintln!("{file}: the guests disagree: {outcomes:?}");
+        }
+    }
+
+    let mut times = vec![Vec::new(); n];
     for round in 0..rounds {
         for (file, text) in &dishes {
-            let mut ok = Vec::with_capacity(n);
-            for (g, (_, sb)) in sandboxes.iter().enumerate() {
+            for k in 0..n {
+                let g = (round + k) % n;
                 let t = Instant::now();
-                let (r, f) = sb.evaluate_measured(file, text);
+                std::hint::black_box(sandboxes[g].1.evaluate(file, text).is_ok());
                 times[g].push(t.elapsed().as_secs_f64() * 1e6);
-                if round == 0 {
-                    fuel[g].push(f);
-                    ok.push(match r {
-                        Ok(_) => "ok".to_string(),
-                        Err(d) => format!("{:?}: {}", d[0].kind, d[0].message),
-                    });
-                }
-            }
-            if ok.windows(2).any(|w| w[0] != w[1]) {
-                disagreements += 1;
-                eprintln!("{file}: the guests disagree: {ok:?}");
             }
         }
     }
-    for (g, (path, _)) in sandboxes.iter().enumerate() {
-        let (f, t) = (&mut fuel[g], &mut times[g]);
-        f.sort_unstable();
-        t.sort_by(f64::total_cmp);
+    for (((path, _), f), t) in sandboxes.iter().zip(fuel).zip(times) {
         println!(
-            "{path}: fuel median {} mean {:.0} | time median {:.1} µs mean {:.1} µs",
-            f[f.len() / 2],
-            f.iter().sum::<u64>() as f64 / f.len() as f64,
-            t[t.len() / 2],
+            "{path}: fuel median {:.0} mean {:.0} | time median {:.1} µs mean {:.1} µs",
+            median(f.iter().copied()),
+            f.iter().sum::<f64>() / f.len() as f64,
+            median(t.iter().copied()),
             t.iter().sum::<f64>() / t.len() as f64
         );
     }
     if disagreements > 0 {
-        eprintln!("{disagreements} dishes evaluated differently");
-        std::process::exit(1);
+        anyhow::bail!("{disagreements} dishes evaluated differently");
     }
+    Ok(())
 }

@@ -98,20 +98,35 @@ pub struct Results {
 pub struct Trial {
     pub dishes_per_sec_1_worker: f64,
     pub dishes_per_sec_2_workers: f64,
-    /// Guile with a fresh `make-sandbox-module` per dish (absent with
-    /// `--no-guile`).
+    /// Guile's figures in the same trial (absent with `--no-guile`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub guile_fresh_dishes_per_sec: Option<f64>,
-    /// Guile with its interfaces built once (its best case).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub guile_shared_dishes_per_sec: Option<f64>,
+    pub guile: Option<GuileTrial>,
+}
+
+/// Guile's steady state in one trial: one `guile` process per mode.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuileTrial {
+    /// A fresh `make-sandbox-module` per dish (`eval-in-sandbox`'s default).
+    pub fresh_dishes_per_sec: f64,
+    pub fresh_median_us: f64,
+    /// Interfaces built once, a fresh module per dish.
+    pub shared_dishes_per_sec: f64,
+    pub shared_median_us: f64,
+}
+
+impl GuileTrial {
+    /// Guile's best case: the faster of the two modes.
+    fn best(&self) -> f64 {
+        self.fresh_dishes_per_sec.max(self.shared_dishes_per_sec)
+    }
 }
 
 /// Guile 3.0 `eval-in-sandbox` on the same corpus.
 #[derive(Debug, Serialize)]
 pub struct GuileResults {
     pub version: String,
-    /// A fresh `make-sandbox-module` per dish (median over the trials).
+    /// A fresh `make-sandbox-module` per dish (medians over the trials, as
+    /// are the other steady-state figures).
     pub steady_dishes_per_sec: f64,
     pub steady_median_us: f64,
     /// Interfaces built once, a fresh module per dish (Guile's best case).
@@ -143,7 +158,9 @@ pub struct HostResults {
     pub update_100_dishes_median_ms: f64,
 }
 
-fn corpus(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+/// The dishes (`*.scm`) of a corpus directory, sorted by file name: each
+/// one's path and text.
+pub fn corpus(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read the corpus directory {}", dir.display()))?
@@ -153,7 +170,8 @@ fn corpus(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
         .collect();
     entries.sort();
     for p in entries {
-        let text = std::fs::read_to_string(&p)?;
+        let text = std::fs::read_to_string(&p)
+            .with_context(|| format!("cannot read the dish {}", p.display()))?;
         out.push((p.display().to_string(), text));
     }
     if out.is_empty() {
@@ -162,12 +180,26 @@ fn corpus(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
+/// The `p` quantile (0 ≤ `p` ≤ 1) of sorted figures, interpolating
+/// between the two nearest (0 for none): `p` = 0.5 is the median, the mean
+/// of the two middle figures for an even count.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let Some(last) = sorted.len().checked_sub(1) else {
         return 0.0;
+    };
+    let x = last as f64 * p.clamp(0.0, 1.0);
+    let (i, frac) = (x.floor() as usize, x.fract());
+    match sorted.get(i + 1) {
+        Some(next) if frac > 0.0 => sorted[i] + (next - sorted[i]) * frac,
+        _ => sorted[i],
     }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
+}
+
+/// The median of some figures, in any order (0 for none).
+pub fn median(xs: impl IntoIterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = xs.into_iter().collect();
+    v.sort_by(f64::total_cmp);
+    percentile(&v, 0.5)
 }
 
 /// CPU time of the calling thread (Linux), for the infinite-loop figure.
@@ -211,8 +243,7 @@ fn cold_check(dish: &str, cache: &Path, runs: usize, clear: bool) -> anyhow::Res
             );
         }
     }
-    times.sort_by(f64::total_cmp);
-    Ok(percentile(&times, 0.5))
+    Ok(median(times))
 }
 
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
@@ -225,7 +256,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let first = &dishes[0].0;
     let cold_empty = cold_check(first, &cache, args.cold_runs.clamp(1, 3), true)?;
     cold_check(first, &cache, 1, false)?;
-    let cold_warm = cold_check(first, &cache, args.cold_runs.max(1), false)?;
+    let cold_runs = args.cold_runs.max(1);
+    let cold_warm = cold_check(first, &cache, cold_runs, false)?;
 
     let (sandbox, _) = Sandbox::new(limits, &Cache::Dir(cache.clone()), 4)?;
     // Every corpus dish must be valid, or the numbers mean nothing.
@@ -237,7 +269,6 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         }
         fuels.push(fuel);
     }
-    fuels.sort_unstable();
 
     // Steady state, in interleaved trials with Guile's.
     let guile = if args.no_guile {
@@ -245,20 +276,16 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     } else {
         Some(GuileBaseline::new(args, &scratch)?)
     };
-    let mut lat = Vec::with_capacity(dishes.len() * args.rounds * args.trials.max(1));
-    let mut trials = Vec::new();
-    for _ in 0..args.trials.max(1) {
+    let n_trials = args.trials.max(1);
+    let mut lat = Vec::with_capacity(dishes.len() * args.rounds * n_trials);
+    let mut trials = Vec::with_capacity(n_trials);
+    for _ in 0..n_trials {
         let one = steady_one_worker(&sandbox, &dishes, args.rounds, &mut lat);
         let two = steady_two_workers(&sandbox, &dishes, args.rounds);
-        let (guile_fresh, guile_shared) = match &guile {
-            Some(g) => (Some(g.steady("fresh")?.0), Some(g.steady("shared")?.0)),
-            None => (None, None),
-        };
         trials.push(Trial {
             dishes_per_sec_1_worker: one,
             dishes_per_sec_2_workers: two,
-            guile_fresh_dishes_per_sec: guile_fresh,
-            guile_shared_dishes_per_sec: guile_shared,
+            guile: guile.as_ref().map(GuileBaseline::trial).transpose()?,
         });
     }
     lat.sort_by(f64::total_cmp);
@@ -279,7 +306,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let (index_load_ms, resolve_100k_ms) = bench_resolution();
     let (check_1000_ms, check_1000_rss) = check_many(&dishes, &scratch, &cache, 1000)?;
     let guile = match guile {
-        Some(g) => Some(g.results(args, first, &trials)?),
+        Some(g) => Some(g.results(first, cold_runs, &trials, cold_warm)?),
         None => None,
     };
     let host = if args.host {
@@ -299,21 +326,14 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         trials,
         infinite_loop_cpu_ms: loop_ms,
         infinite_loop_diagnostic: loop_diag,
-        median_fuel_per_dish: fuels[fuels.len() / 2],
+        median_fuel_per_dish: median(fuels.iter().map(|&f| f as f64)).round() as u64,
         index_load_ms,
         resolve_100k_ms,
         peak_rss_mib: peak_rss_mib(),
         check_1000_dishes_peak_rss_mib: check_1000_rss,
         check_1000_dishes_ms: check_1000_ms,
-        guile: None,
+        guile,
         host,
-    };
-    let results = Results {
-        guile: guile.map(|mut g| {
-            g.ratio_cold = g.cold_one_dish_ms / results.cold_check_warm_cache_ms;
-            g
-        }),
-        ..results
     };
     let _ = std::fs::remove_dir_all(&scratch);
     print_table(&results);
@@ -321,18 +341,6 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         std::fs::write(path, serde_json::to_string_pretty(&results)? + "\n")?;
     }
     Ok(())
-}
-
-/// The median of some figures: the middle one, or the mean of the two
-/// middle ones (0 for none).
-fn median(xs: impl Iterator<Item = f64>) -> f64 {
-    let mut v: Vec<f64> = xs.collect();
-    v.sort_by(f64::total_cmp);
-    match v.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
 }
 
 /// Dishes per second on one thread over `rounds` passes of the corpus;
@@ -384,7 +392,6 @@ fn bench_resolution() -> (f64, f64) {
         std::hint::black_box(Index::builtin());
         loads.push(t.elapsed().as_secs_f64() * 1000.0);
     }
-    loads.sort_by(f64::total_cmp);
     let index = Index::builtin();
     let names: Vec<(String, String)> = index
         .packages()
@@ -411,7 +418,7 @@ fn bench_resolution() -> (f64, f64) {
         ok += usize::from(resolve::resolve(&index, s).is_ok());
     }
     std::hint::black_box(ok);
-    (percentile(&loads, 0.5), t.elapsed().as_secs_f64() * 1000.0)
+    (median(loads), t.elapsed().as_secs_f64() * 1000.0)
 }
 
 fn print_table(r: &Results) {
@@ -480,24 +487,21 @@ fn print_table(r: &Results) {
         "check of 1 000 dishes: wall time",
         format!("{:.0} ms", r.check_1000_dishes_ms)
     );
-    println!("\nsteady-state trials (interleaved; the figures above are their medians)");
+    println!("\nsteady-state trials (interleaved; the dishes/s above are their medians)");
     println!(
         "{:>5} {:>11} {:>11} {:>12} {:>12} {:>9} {:>9}",
         "trial", "1 worker/s", "2 workers/s", "Guile fresh", "Guile best", "1w/best", "2w/best"
     );
     for (i, t) in r.trials.iter().enumerate() {
-        let guile = match (t.guile_fresh_dishes_per_sec, t.guile_shared_dishes_per_sec) {
-            (Some(fresh), Some(shared)) => {
-                let best = fresh.max(shared);
-                format!(
-                    "{:>12.0} {:>12.0} {:>8.1}x {:>8.1}x",
-                    fresh,
-                    best,
-                    t.dishes_per_sec_1_worker / best,
-                    t.dishes_per_sec_2_workers / best
-                )
-            }
-            _ => format!("{:>12} {:>12} {:>9} {:>9}", "-", "-", "-", "-"),
+        let guile = match &t.guile {
+            Some(g) => format!(
+                "{:>12.0} {:>12.0} {:>8.1}x {:>8.1}x",
+                g.fresh_dishes_per_sec,
+                g.best(),
+                t.dishes_per_sec_1_worker / g.best(),
+                t.dishes_per_sec_2_workers / g.best()
+            ),
+            None => format!("{:>12} {:>12} {:>9} {:>9}", "-", "-", "-", "-"),
         };
         println!(
             "{:>5} {:>11.0} {:>11.0} {guile}",
@@ -696,6 +700,18 @@ impl GuileBaseline {
         Ok(c.output()?)
     }
 
+    /// One trial: a steady-state run in each mode.
+    fn trial(&self) -> anyhow::Result<GuileTrial> {
+        let (fresh_dishes_per_sec, fresh_median_us) = self.steady("fresh")?;
+        let (shared_dishes_per_sec, shared_median_us) = self.steady("shared")?;
+        Ok(GuileTrial {
+            fresh_dishes_per_sec,
+            fresh_median_us,
+            shared_dishes_per_sec,
+            shared_median_us,
+        })
+    }
+
     /// One steady-state run (one `guile` process, the whole corpus
     /// several times) with `module` = `fresh` or `shared`: dishes/s and the
     /// median microseconds per dish.
@@ -715,19 +731,21 @@ impl GuileBaseline {
         ))
     }
 
-    /// The cold start and the per-dish medians, and the ratios of the
-    /// `trials` (each trial's potluck-wasm figure over its own Guile
-    /// figure, then the median).
+    /// The cold start (`cold_runs` fresh processes on the dish `first`),
+    /// the medians of the trials' figures and of their ratios (each trial's
+    /// potluck-wasm figure over its own Guile figure), and the cold-start
+    /// ratio to potluck-wasm's `cold_warm_ms`.
     fn results(
         &self,
-        args: &BenchArgs,
         first: &str,
+        cold_runs: usize,
         trials: &[Trial],
+        cold_warm_ms: f64,
     ) -> anyhow::Result<GuileResults> {
         let warm = self.run("one", &[first], None)?;
         guile_json(&warm, "one")?;
         let mut cold = Vec::new();
-        for _ in 0..args.cold_runs.max(1) {
+        for _ in 0..cold_runs {
             let t = Instant::now();
             let out = self.run("one", &[first], None)?;
             cold.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -738,27 +756,31 @@ impl GuileBaseline {
                 );
             }
         }
-        cold.sort_by(f64::total_cmp);
-        // Per-dish latency medians, from one more run of each.
-        let (_, fresh_us) = self.steady("fresh")?;
-        let (_, shared_us) = self.steady("shared")?;
-        let fresh = |t: &Trial| t.guile_fresh_dishes_per_sec.unwrap_or(f64::NAN);
-        let best = |t: &Trial| fresh(t).max(t.guile_shared_dishes_per_sec.unwrap_or(f64::NAN));
-        let ratio = |f: &dyn Fn(&Trial) -> f64| median(trials.iter().map(f));
+        let cold_one_dish_ms = median(cold);
+        // Every trial has Guile's figures: the baseline ran in each.
+        let with_guile: Vec<(&Trial, &GuileTrial)> = trials
+            .iter()
+            .filter_map(|t| Some((t, t.guile.as_ref()?)))
+            .collect();
+        let m = |f: &dyn Fn(&Trial, &GuileTrial) -> f64| {
+            median(with_guile.iter().map(|&(t, g)| f(t, g)))
+        };
         Ok(GuileResults {
             version: self.version.clone(),
-            steady_dishes_per_sec: ratio(&fresh),
-            steady_median_us: fresh_us,
-            steady_shared_dishes_per_sec: ratio(&|t| {
-                t.guile_shared_dishes_per_sec.unwrap_or(f64::NAN)
+            steady_dishes_per_sec: m(&|_, g| g.fresh_dishes_per_sec),
+            steady_median_us: m(&|_, g| g.fresh_median_us),
+            steady_shared_dishes_per_sec: m(&|_, g| g.shared_dishes_per_sec),
+            steady_shared_median_us: m(&|_, g| g.shared_median_us),
+            cold_one_dish_ms,
+            ratio_steady_1_worker: m(&|t, g| t.dishes_per_sec_1_worker / g.best()),
+            ratio_steady_2_workers: m(&|t, g| t.dishes_per_sec_2_workers / g.best()),
+            ratio_steady_1_worker_default: m(&|t, g| {
+                t.dishes_per_sec_1_worker / g.fresh_dishes_per_sec
             }),
-            steady_shared_median_us: shared_us,
-            cold_one_dish_ms: percentile(&cold, 0.5),
-            ratio_steady_1_worker: ratio(&|t| t.dishes_per_sec_1_worker / best(t)),
-            ratio_steady_2_workers: ratio(&|t| t.dishes_per_sec_2_workers / best(t)),
-            ratio_steady_1_worker_default: ratio(&|t| t.dishes_per_sec_1_worker / fresh(t)),
-            ratio_steady_2_workers_default: ratio(&|t| t.dishes_per_sec_2_workers / fresh(t)),
-            ratio_cold: 0.0,
+            ratio_steady_2_workers_default: m(&|t, g| {
+                t.dishes_per_sec_2_workers / g.fresh_dishes_per_sec
+            }),
+            ratio_cold: cold_one_dish_ms / cold_warm_ms,
         })
     }
 }
@@ -948,8 +970,7 @@ fn bench_host(
                 );
             }
         }
-        times.sort_by(f64::total_cmp);
-        Ok(percentile(&times, 0.5))
+        Ok(median(times))
     })();
     let _ = daemon.kill();
     let _ = daemon.wait();

@@ -131,6 +131,14 @@ impl Index {
             line,
             message,
         };
+        // Rows keep their columns as `u32` offsets into the text.
+        if u32::try_from(packages.len()).is_err() {
+            return Err(bad(
+                "packages.tsv",
+                1,
+                "the table is larger than 4 GiB; split or trim it".into(),
+            ));
+        }
         let mut rows = Vec::with_capacity(packages.len() / 80);
         let base = packages.as_ptr() as usize;
         let range = |s: &str| -> Range {
@@ -172,7 +180,7 @@ impl Index {
                 ));
             }
             if n == 5 {
-                cols[5] = ((start + from) as u32, (start + line_end.max(from)) as u32);
+                cols[5] = ((start + from) as u32, (start + line_end) as u32);
             }
             let mut row = Row {
                 name: cols[0],

@@ -147,12 +147,8 @@ const KEEP_RESIDENT_BYTES: usize = 128 << 10;
 
 /// How long one epoch tick is.
 const EPOCH_TICK: Duration = Duration::from_millis(5);
-/// What a store holds: only the resource limiter.
-struct State {
-    limiter: Limiter,
-}
-
-/// Caps linear memory and tables, and remembers when it refused.
+/// What a store holds: caps linear memory and tables, and remembers when
+/// it refused.
 struct Limiter {
     memory_bytes: usize,
     memory_denied: bool,
@@ -186,7 +182,7 @@ impl wasmtime::ResourceLimiter for Limiter {
 pub struct Sandbox {
     engine: Engine,
     component: Component,
-    instance_pre: InstancePre<State>,
+    instance_pre: InstancePre<Limiter>,
     /// The `evaluate` export, type-checked once in [`Sandbox::new`].
     evaluate: ComponentExportIndex,
     limits: Limits,
@@ -215,7 +211,7 @@ impl Sandbox {
         cache: &Cache,
         concurrency: u32,
     ) -> Result<(Sandbox, CacheOutcome), SandboxError> {
-        Self::with_guest(limits, cache, concurrency, GUEST_WASM)
+        Self::build(limits, cache, concurrency, GUEST_WASM, GUEST_SHA256.into())
     }
 
     /// Like [`Sandbox::new`], with another build of the guest component
@@ -228,11 +224,24 @@ impl Sandbox {
         concurrency: u32,
         guest: &[u8],
     ) -> Result<(Sandbox, CacheOutcome), SandboxError> {
+        let sha = hex::encode(sha2::Sha256::digest(guest));
+        Self::build(limits, cache, concurrency, guest, sha)
+    }
+
+    /// `guest` is the component's bytes and `sha` their SHA-256 (the
+    /// embedded guest's is computed at build time), which keys the cache.
+    fn build(
+        limits: Limits,
+        cache: &Cache,
+        concurrency: u32,
+        guest: &[u8],
+        sha: String,
+    ) -> Result<(Sandbox, CacheOutcome), SandboxError> {
         let engine = Self::make_engine(&limits, concurrency).map_err(SandboxError::Engine)?;
-        let (component, outcome) = load_component(&engine, cache, guest)?;
+        let (component, outcome) = load_component(&engine, cache, guest, &sha)?;
         // Nothing is linked: the guest imports nothing, and a component
         // that imported something would fail to link here.
-        let linker: Linker<State> = Linker::new(&engine);
+        let linker: Linker<Limiter> = Linker::new(&engine);
         let instance_pre = linker
             .instantiate_pre(&component)
             .map_err(SandboxError::Link)?;
@@ -327,15 +336,13 @@ impl Sandbox {
         out
     }
 
-    fn store(&self) -> Store<State> {
-        let state = State {
-            limiter: Limiter {
-                memory_bytes: self.limits.memory_bytes,
-                memory_denied: false,
-            },
+    fn store(&self) -> Store<Limiter> {
+        let limiter = Limiter {
+            memory_bytes: self.limits.memory_bytes,
+            memory_denied: false,
         };
-        let mut store = Store::new(&self.engine, state);
-        store.limiter(|s| &mut s.limiter);
+        let mut store = Store::new(&self.engine, limiter);
+        store.limiter(|l| l);
         store.set_fuel(self.limits.fuel).expect("fuel is enabled");
         let ticks = (self.limits.deadline.as_micros() / EPOCH_TICK.as_micros()).max(1) as u64;
         store.set_epoch_deadline(ticks);
@@ -423,7 +430,12 @@ impl Sandbox {
         (out, fuel)
     }
 
-    fn trap_diagnostic(&self, e: &wasmtime::Error, store: &Store<State>, file: &str) -> Diagnostic {
+    fn trap_diagnostic(
+        &self,
+        e: &wasmtime::Error,
+        store: &Store<Limiter>,
+        file: &str,
+    ) -> Diagnostic {
         let l = &self.limits;
         let d = match e.downcast_ref::<Trap>() {
             Some(Trap::OutOfFuel) => Diagnostic::error(
@@ -451,7 +463,7 @@ impl Sandbox {
                 ),
             )
             .with_help("use a tail-recursive loop instead of deep recursion"),
-            _ if store.data().limiter.memory_denied => Diagnostic::error(
+            _ if store.data().memory_denied => Diagnostic::error(
                 Kind::Limit,
                 format!(
                     "the dish needed more than the {} MiB memory limit",
@@ -489,6 +501,7 @@ fn load_component(
     engine: &Engine,
     cache: &Cache,
     guest: &[u8],
+    sha: &str,
 ) -> Result<(Component, CacheOutcome), SandboxError> {
     let Cache::Dir(dir) = cache else {
         let c = Component::new(engine, guest).map_err(SandboxError::Compile)?;
@@ -496,20 +509,14 @@ fn load_component(
     };
     let mut h = DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut h);
-    // The embedded guest's hash is computed at build time; another guest's
-    // here.
-    let sha = if std::ptr::eq(guest, GUEST_WASM) {
-        GUEST_SHA256.to_string()
-    } else {
-        hex::encode(sha2::Sha256::digest(guest))
-    };
     let key = format!("guest-{}-{:016x}.cwasm", &sha[..16], h.finish());
     let path = dir.join(key);
-    if path.is_file() {
+    if path.is_file() && is_private(dir) {
         // SAFETY: the file was written by `precompile_component` of an
-        // engine with the same compatibility hash, in a directory created
-        // private (0700) to this user; wasmtime checks the header.  A
-        // corrupt or foreign file fails to deserialize and is recompiled.
+        // engine with the same compatibility hash, in a directory that is
+        // this user's and writable by no one else (checked just now);
+        // wasmtime checks the header.  A corrupt file fails to deserialize
+        // and is recompiled.
         if let Ok(c) = unsafe { Component::deserialize_file(engine, &path) } {
             return Ok((c, CacheOutcome::Hit));
         }
@@ -522,6 +529,17 @@ fn load_component(
     // SAFETY: `bytes` was produced just now by this engine.
     let c = unsafe { Component::deserialize(engine, &bytes) }.map_err(SandboxError::Compile)?;
     Ok((c, CacheOutcome::Miss))
+}
+
+/// Whether `dir` belongs to this user and no one else may write to it, so
+/// that the compiled code in it (which runs natively) is this user's own.
+/// A shared or foreign directory (say under `/tmp`) is still written to
+/// but never read from.
+fn is_private(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    std::fs::metadata(dir).is_ok_and(|m| m.is_dir() && m.uid() == me && m.mode() & 0o022 == 0)
 }
 
 fn write_private(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {

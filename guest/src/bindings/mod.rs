@@ -18,7 +18,6 @@ use std::rc::Rc;
 
 use crate::diag::{Exn, Result};
 use crate::eval::Interp;
-use crate::names::NameIndex;
 use crate::value::{Str, Symbol, Value};
 
 /// A primitive's implementation.  `args` has already been checked against
@@ -126,28 +125,29 @@ pub(crate) const PRIM_NAME_LIST: [&str; PRIM_COUNT] = {
     out
 };
 
-static PRIM_NAMES: [&str; PRIM_COUNT] = PRIM_NAME_LIST;
-
-/// Resolving a name is one hash instead of a scan of the ~1 000 primitives
-/// (which was a tenth of a typical dish's evaluation).
-static PRIM_INDEX: NameIndex<4096> = NameIndex::new(&PRIM_NAMES);
-
 /// Every primitive of the environment (syntax excluded).
 pub fn primitives() -> impl Iterator<Item = &'static Prim> {
     PRIMS.iter().copied()
 }
 
-/// The primitive registered under `name`, if any (the first, if twice).
+/// The primitive registered under `name`, if any (the first, if twice):
+/// the primitive its static symbol names.
 pub fn find_primitive(name: &str) -> Option<&'static Prim> {
-    PRIM_INDEX.get(&PRIM_NAMES, name).map(|k| PRIMS[k])
+    Symbol::find_static(name)?.primitive()
 }
 
 /// The value the environment binds to `name`, if any.  Looked up on first
 /// reference, so a dish pays only for the names it uses.
 pub fn lookup(name: &str) -> Option<Value> {
-    if let Some(p) = find_primitive(name) {
-        return Some(Value::Prim(p));
+    match find_primitive(name) {
+        Some(p) => Some(Value::Prim(p)),
+        None => constant(name),
     }
+}
+
+/// The value the environment binds to `name` if that is not a primitive
+/// (`*unspecified*`, `char-set:letter`, `most-positive-fixnum`, ...).
+pub fn constant(name: &str) -> Option<Value> {
     match name {
         "*unspecified*" => Some(Value::Unspecified),
         n if n.starts_with("char-set:") => charset::standard_set(n).map(Value::CharSet),
