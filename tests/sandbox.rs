@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use common::{sandbox, sandbox_with};
 use potluck_wasm::diagnostic::Kind;
 use potluck_wasm::dish::{self, Datum};
-use potluck_wasm::sandbox::{wit, Limits};
+use potluck_wasm::sandbox::{wit, Cache, CacheOutcome, Limits, Sandbox};
 
 const DISH: &str = r#"(potluck-package
   (name "hello") (version "2.12")
@@ -41,6 +41,32 @@ fn limit_message(limits: Limits, src: &str) -> String {
 #[test]
 fn the_guest_imports_nothing() {
     assert_eq!(sandbox().component_imports(), Vec::<String>::new());
+}
+
+/// Compiled code runs natively, so it is read only from a cache directory
+/// that is this user's and writable by no one else: the same files in a
+/// world-writable directory are compiled afresh, not loaded.
+#[test]
+fn compiled_code_is_loaded_only_from_a_private_cache() {
+    use std::os::unix::fs::PermissionsExt;
+    sandbox(); // fills the shared cache
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("cache");
+    std::fs::create_dir(&dir).unwrap();
+    for e in std::fs::read_dir(common::cache_dir()).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "cwasm") {
+            std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let load = |mode: u32| {
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(mode)).unwrap();
+        Sandbox::new(Limits::default(), &Cache::Dir(dir.clone()), 1)
+            .expect("sandbox")
+            .1
+    };
+    assert_eq!(load(0o777), CacheOutcome::Miss);
+    assert_eq!(load(0o700), CacheOutcome::Hit);
 }
 
 #[test]
