@@ -795,9 +795,12 @@ impl Interp {
                 }
             }
             if id.mark == 0 {
-                // (An empty map answers without hashing.)
-                if let Some(m) = self.global_macros.get(&id.sym) {
-                    return Resolved::Macro(m.clone());
+                // Most dishes define no macro: skip the lookup (the map's
+                // own emptiness check comes after the call, not before).
+                if !self.global_macros.is_empty() {
+                    if let Some(m) = self.global_macros.get(&id.sym) {
+                        return Resolved::Macro(m.clone());
+                    }
                 }
                 return Resolved::Global(id.sym);
             }

@@ -267,16 +267,35 @@ fn skip_white(bytes: &[u8], mut pos: usize) -> usize {
 }
 
 /// Byte classes, for the reader's inner loops: one table load per byte
-/// instead of a chain of comparisons.
+/// instead of a chain of comparisons (0: any other ASCII byte, which may
+/// be part of a token).
 const WHITE: u8 = 1;
 /// Ends a token: white space, parentheses, brackets, `"` and `;`.
 const DELIMITER: u8 = 2;
 /// Part of a multi-byte character: classified by decoding it.
 const NON_ASCII: u8 = 4;
-/// Starts a datum that can only be a symbol: not white space, a delimiter,
-/// a prefix (`'`, `` ` ``, `,`, `#`) or the start of a number (see
-/// [`starts_number`]), and ASCII.
-const SYMBOL_START: u8 = 8;
+
+const fn byte_class(c: u8) -> u8 {
+    if c >= 0x80 {
+        NON_ASCII
+    } else if c == b' ' || (c >= b'\t' && c <= b'\r') {
+        WHITE | DELIMITER
+    } else if matches!(c, b'(' | b')' | b'[' | b']' | b'"' | b';') {
+        DELIMITER
+    } else {
+        0
+    }
+}
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = byte_class(b as u8);
+        b += 1;
+    }
+    t
+};
 
 /// Whether a token starting with `b` may be a number (`read_atom` tries to
 /// parse only those).
@@ -284,22 +303,15 @@ const fn starts_number(b: u8) -> bool {
     b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')
 }
 
-static BYTE_CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
+/// The bytes that start a datum that can only be a symbol: ASCII token
+/// bytes that are neither a prefix (`'`, `` ` ``, `,`, `#`) nor the start
+/// of a number.
+static SYMBOL_START: [bool; 256] = {
+    let mut t = [false; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        t[b] = if c >= 0x80 {
-            NON_ASCII
-        } else if c == b' ' || (c >= b'\t' && c <= b'\r') {
-            WHITE | DELIMITER
-        } else if matches!(c, b'(' | b')' | b'[' | b']' | b'"' | b';') {
-            DELIMITER
-        } else if matches!(c, b'\'' | b'`' | b',' | b'#') || starts_number(c) {
-            0
-        } else {
-            SYMBOL_START
-        };
+        t[b] = byte_class(c) == 0 && !matches!(c, b'\'' | b'`' | b',' | b'#') && !starts_number(c);
         b += 1;
     }
     t
@@ -560,7 +572,7 @@ impl<'a> Reader<'a> {
                     Some("add the missing closing parenthesis"),
                 ));
             };
-            if BYTE_CLASS[b as usize] & SYMBOL_START != 0 && depth < MAX_NESTING {
+            if SYMBOL_START[b as usize] && depth < MAX_NESTING {
                 // A symbol (the most common datum): its token up to the
                 // next delimiter, without `read_atom`'s number checks.
                 let name = self.read_token();
@@ -570,14 +582,11 @@ impl<'a> Reader<'a> {
                 });
                 continue;
             }
-            if matches!(b, b';' | b'#' | 0x80..) {
-                // A comment or non-ASCII white space, if anything is skipped.
-                self.skip_atmosphere_slow(depth + 1)?;
-                if self.pos != here {
+            let item = match b {
+                b';' | b'#' | 0x80.. if self.atmosphere_at(here) => {
+                    self.skip_atmosphere(depth + 1)?;
                     continue;
                 }
-            }
-            let item = match b {
                 b')' | b']' => {
                     self.pos += 1;
                     let c = b as char;
@@ -630,38 +639,47 @@ impl<'a> Reader<'a> {
         Ok(tail)
     }
 
+    /// Whether `skip_atmosphere` has something to skip at `pos`, where
+    /// there is a `;`, a `#` or a non-ASCII character (ASCII white space is
+    /// already skipped): the comment forms of `skip_atmosphere_slow`, which
+    /// this must list alike.  (Calling `skip_atmosphere_slow` to find out
+    /// instead cost 1 400 wasm instructions per typical dish.)
+    fn atmosphere_at(&self, pos: usize) -> bool {
+        let bytes = self.src.as_bytes();
+        match bytes[pos] {
+            b';' => true,
+            b'#' => matches!(bytes.get(pos + 1), Some(b'|' | b'!' | b';')),
+            _ => self.src[pos..]
+                .chars()
+                .next()
+                .is_some_and(char::is_whitespace),
+        }
+    }
+
     /// Whether the text at `pos` starts with a delimiter or is the end.
     fn delimited_after(&self, pos: usize) -> bool {
         self.src[pos..].chars().next().is_none_or(is_delimiter)
     }
 
     fn read_string(&mut self, start: usize) -> ReadResult<Syntax> {
+        // The common case: no escape before the closing quote, one copy.
         let run = quote_or_backslash(&self.src.as_bytes()[self.pos..]);
-        let s = if self.src.as_bytes().get(self.pos + run) == Some(&b'"') {
-            // The common case: no escape before the closing quote, one copy.
+        if self.src.as_bytes().get(self.pos + run) == Some(&b'"') {
             let s = self.src[self.pos..self.pos + run].to_string();
             self.pos += run + 1;
-            s
-        } else {
-            self.read_string_escaped(start, run)?
-        };
-        let span = Span::new(start, self.pos);
-        Ok(Syntax {
-            kind: SyntaxKind::Lit(Value::Str(Rc::new(crate::value::Str {
-                s,
-                span: Some(span),
-            }))),
-            span,
-        })
-    }
-
-    /// The rest of a string with escapes, from `self.pos`, where a run of
-    /// `run` bytes without a quote or a backslash starts; moves past the
-    /// closing quote.
-    fn read_string_escaped(&mut self, start: usize, mut run: usize) -> ReadResult<String> {
+            let span = Span::new(start, self.pos);
+            return Ok(Syntax {
+                kind: SyntaxKind::Lit(Value::Str(Rc::new(crate::value::Str {
+                    s,
+                    span: Some(span),
+                }))),
+                span,
+            });
+        }
         let mut s = String::new();
         loop {
             // Copy the run up to the next quote or backslash in one go.
+            let run = quote_or_backslash(&self.src.as_bytes()[self.pos..]);
             s.push_str(&self.src[self.pos..self.pos + run]);
             self.pos += run;
             let here = self.pos;
@@ -714,9 +732,15 @@ impl<'a> Reader<'a> {
                 }
                 c => s.push(c),
             }
-            run = quote_or_backslash(&self.src.as_bytes()[self.pos..]);
         }
-        Ok(s)
+        let span = Span::new(start, self.pos);
+        Ok(Syntax {
+            kind: SyntaxKind::Lit(Value::Str(Rc::new(crate::value::Str {
+                s,
+                span: Some(span),
+            }))),
+            span,
+        })
     }
 
     /// Guile's string hex escapes: `\xHH` (exactly two digits), `\uHHHH`
@@ -763,7 +787,7 @@ impl<'a> Reader<'a> {
         // ASCII, not a delimiter: the common case, without decoding.
         let mut n = rest
             .iter()
-            .position(|&b| BYTE_CLASS[b as usize] & (DELIMITER | NON_ASCII) != 0)
+            .position(|&b| BYTE_CLASS[b as usize] != 0)
             .unwrap_or(rest.len());
         if rest.get(n).is_some_and(|&b| b >= 0x80) {
             n += self.token_rest(start + n);
