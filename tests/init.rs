@@ -45,8 +45,8 @@ fn init_writes_a_dish_that_passes_check_once_placeholders_are_replaced() {
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-q", "-m", "first"]);
     git(&repo, &["tag", "v1.2.3"]);
-    // The hash is of HEAD, not of the (dirty) working tree.
-    let clean = potluck_wasm::init::head_hash(&repo).unwrap();
+    // The hash is of a checkout of HEAD, not of the (dirty) working tree.
+    let clean = checkout_hash(&repo, &tmp.path().join("co"));
     std::fs::write(repo.join("README"), "changed but not committed\n").unwrap();
     std::fs::write(repo.join("untracked.txt"), "x").unwrap();
 
@@ -77,8 +77,15 @@ fn init_writes_a_dish_that_passes_check_once_placeholders_are_replaced() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("next steps"));
-    let dish_path = repo.join("guix-potluck/my_tool.scm");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("next steps"), "{stdout}");
+    assert!(
+        stdout.contains("potluck-wasm update https://example.org/my-tool.git master --host HOST")
+            || stdout.contains("potluck-wasm update https://example.org/my-tool.git main --host HOST"),
+        "{stdout}"
+    );
+    // The name comes from the remote's repository name, not the directory.
+    let dish_path = repo.join("guix-potluck/my-tool.scm");
     let dish = std::fs::read_to_string(&dish_path).unwrap();
     let head = String::from_utf8(
         Command::new("git")
@@ -95,6 +102,7 @@ fn init_writes_a_dish_that_passes_check_once_placeholders_are_replaced() {
         "{dish}"
     );
     assert!(dish.contains("(version \"1.2.3\")"), "{dish}");
+    assert!(dish.contains("(home-page \"https://example.org/my-tool\")"), "{dish}");
     assert!(dish.contains(&format!("(sha256 \"{clean}\")")), "{dish}");
     assert!(dish.contains("\"autoconf\" \"automake\" \"libtool\" \"pkg-config\""));
     assert!(repo.join("guix-potluck/README.md").is_file());
@@ -106,11 +114,11 @@ fn init_writes_a_dish_that_passes_check_once_placeholders_are_replaced() {
     assert!(text.contains("placeholder"), "{text}");
     let fixed = dish
         .replace(
-            potluck_wasm::validate::PLACEHOLDER_SYNOPSIS,
+            potluck_dish::validate::PLACEHOLDER_SYNOPSIS,
             "Tool that does things",
         )
         .replace(
-            potluck_wasm::validate::PLACEHOLDER_DESCRIPTION,
+            potluck_dish::validate::PLACEHOLDER_DESCRIPTION,
             "This tool does useful things.",
         );
     std::fs::write(&dish_path, fixed).unwrap();
@@ -142,4 +150,67 @@ fn init_help_lists_build_systems_and_licenses() {
     let out = cli(&["init", "https://example.org/x.git"], tmp.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("root of a git checkout"));
+}
+
+/// What a Guix `git-fetch` of HEAD holds, made independently of potluck:
+/// `git clone`, `git checkout`, the top-level `.git` removed; then hashed.
+fn checkout_hash(repo: &Path, dest: &Path) -> String {
+    let head = String::from_utf8(
+        Command::new("git").arg("-C").arg(repo).args(["rev-parse", "HEAD"]).output().unwrap().stdout,
+    )
+    .unwrap();
+    let ok = Command::new("git")
+        .args(["-c", "core.autocrlf=false", "clone", "-q", "--no-checkout"])
+        .arg(repo)
+        .arg(dest)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    git(dest, &["-c", "core.autocrlf=false", "checkout", "-q", head.trim()]);
+    std::fs::remove_dir_all(dest.join(".git")).unwrap();
+    potluck_dish::nar::hash_dir(dest, &potluck_dish::nar::Select::All).unwrap()
+}
+
+/// `.gitattributes` applies as in a checkout (eol conversion), not as in
+/// `git archive` (export-ignore, export-subst): init's hash is the
+/// checkout's.
+#[test]
+fn init_hashes_the_checkout_not_the_archive() {
+    let tmp = tempdir();
+    let repo = tmp.path().join("attrs");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(
+        repo.join(".gitattributes"),
+        "ignored.txt export-ignore\nversion.txt export-subst\ncrlf.txt text eol=crlf\n",
+    )
+    .unwrap();
+    std::fs::write(repo.join("ignored.txt"), "left out of archives\n").unwrap();
+    std::fs::write(repo.join("version.txt"), "$Format:%H$\n").unwrap();
+    std::fs::write(repo.join("crlf.txt"), "one\ntwo\n").unwrap();
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "attrs"]);
+    let want = checkout_hash(&repo, &tmp.path().join("co"));
+    // The archive differs: the test would not see a wrong method otherwise.
+    let archive = tmp.path().join("archive");
+    std::fs::create_dir_all(&archive).unwrap();
+    let tar = Command::new("git").arg("-C").arg(&repo).args(["archive", "HEAD"]).output().unwrap();
+    let mut untar = Command::new("tar")
+        .arg("-x")
+        .arg("-C")
+        .arg(&archive)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(untar.stdin.as_mut().unwrap(), &tar.stdout).unwrap();
+    assert!(untar.wait().unwrap().success());
+    let archived = potluck_dish::nar::hash_dir(&archive, &potluck_dish::nar::Select::All).unwrap();
+    assert_ne!(want, archived, "the fixture must tell a checkout from an archive");
+    let out = cli(&["init", "https://example.org/attrs.git"], &repo);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let dish = std::fs::read_to_string(repo.join("guix-potluck/attrs.scm")).unwrap();
+    assert!(dish.contains(&format!("(sha256 \"{want}\")")), "{dish}\nwant {want}");
+    // No tag: Guix's git-version form, and a note that says what it means.
+    assert!(dish.contains("(version \"0.0.0-0."), "{dish}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("git-version"));
 }

@@ -53,13 +53,8 @@ pub const PACKAGE_REQUIRED_SYMBOLS: [Symbol; PACKAGE_REQUIRED.len()] = symbols(P
 pub const SOURCE_FIELD_SYMBOLS: [Symbol; SOURCE_FIELDS.len()] = symbols(SOURCE_FIELDS);
 pub const SOURCE_REQUIRED_SYMBOLS: [Symbol; SOURCE_REQUIRED.len()] = symbols(SOURCE_REQUIRED);
 
-/// Most package specifications in one inputs field.
-pub const MAX_SPECS: usize = 500;
-
-/// Most nodes a datum field (`arguments`, `snippet`) may flatten to.
-pub const MAX_DATUM_NODES: usize = 100_000;
-/// Deepest nesting (in the car direction and in vectors) of a datum field.
-pub const MAX_DATUM_DEPTH: usize = 256;
+pub use potluck_contract::limits::{MAX_DATUM_DEPTH, MAX_DATUM_NODES, MAX_SPECS};
+use potluck_contract::limits::{Depth, MAX_NUMBER_BITS, MAX_NUMBER_DIGITS};
 
 /// Why a value cannot cross the boundary as data.
 #[derive(Debug, Clone, PartialEq)]
@@ -477,17 +472,24 @@ impl Fields<'_> {
     }
 }
 
-/// Flatten plain data into nodes (post-order, children before parents).
+fn too_many_digits() -> FlattenError {
+    FlattenError::TooLarge(format!(
+        "it holds an exact number of more than {MAX_NUMBER_DIGITS} digits"
+    ))
+}
+
+/// Flatten plain data into nodes (post-order, children before parents),
+/// counting nesting by the contract's [`Depth`] rule.
 pub fn flatten(v: &Value) -> Result<Datum, FlattenError> {
     enum Work {
-        Visit(Value, usize),
+        Visit(Value, Depth),
         Pair,
         Vector(usize),
     }
     let mut nodes: Vec<DatumNode> = Vec::with_capacity(32);
     let mut results: Vec<u32> = Vec::with_capacity(16);
     let mut work = Vec::with_capacity(16);
-    work.push(Work::Visit(v.clone(), 0));
+    work.push(Work::Visit(v.clone(), Depth::ROOT));
     while let Some(w) = work.pop() {
         if nodes.len() >= MAX_DATUM_NODES {
             return Err(FlattenError::TooLarge(format!(
@@ -496,28 +498,31 @@ pub fn flatten(v: &Value) -> Result<Datum, FlattenError> {
         }
         let node = match w {
             Work::Visit(v, depth) => match v {
-                _ if depth > MAX_DATUM_DEPTH => {
+                _ if depth.too_deep() => {
                     return Err(FlattenError::TooLarge(format!(
                         "it is nested more than {MAX_DATUM_DEPTH} levels deep"
                     )))
                 }
                 Value::Pair(p) => {
                     work.push(Work::Pair);
-                    // The cdr continues the same list: same depth.
-                    work.push(Work::Visit(p.cdr.clone(), depth));
-                    work.push(Work::Visit(p.car.clone(), depth + 1));
+                    work.push(Work::Visit(p.cdr.clone(), depth.cdr()));
+                    work.push(Work::Visit(p.car.clone(), depth.car()));
                     continue;
                 }
                 Value::Vector(items) => {
                     work.push(Work::Vector(items.len()));
                     for item in items.iter().rev() {
-                        work.push(Work::Visit(item.clone(), depth + 1));
+                        work.push(Work::Visit(item.clone(), depth.item()));
                     }
                     continue;
                 }
                 Value::Null => DatumNode::Null,
                 Value::Bool(b) => DatumNode::Bool(b),
                 Value::Int(i) => DatumNode::Int(i),
+                Value::Big(ref b) if b.bits() > MAX_NUMBER_BITS => return Err(too_many_digits()),
+                Value::Rat(ref r) if r.numer().bits().max(r.denom().bits()) > MAX_NUMBER_BITS => {
+                    return Err(too_many_digits())
+                }
                 Value::Big(_) => DatumNode::BigInt(num::to_string(&v, 10)),
                 Value::Rat(_) => DatumNode::Rational(num::to_string(&v, 10)),
                 Value::Real(f) => DatumNode::Real(f),

@@ -697,7 +697,7 @@ impl Interp {
             .map(|(s, _)| s.name().to_string())
             .chain(bindings::ENVIRONMENT.iter().map(|s| s.to_string()))
             .chain(self.global_macros.keys().map(|s| s.name().to_string()));
-        closest(name, candidates)
+        potluck_contract::distance::closest(name, candidates)
     }
 
     // -------------------------------------------------------------- top level
@@ -1637,7 +1637,7 @@ impl Interp {
             let fname = field.sym.name();
             if !known.contains(&field.sym) {
                 let names: Vec<&str> = known.iter().map(|s| s.name()).collect();
-                let help = match closest(fname, names.iter().map(|s| s.to_string())) {
+                let help = match potluck_contract::distance::closest(fname, &names) {
                     Some(s) => format!(
                         "did you mean `{s}`? the fields of {form} are: {}",
                         names.join(", ")
@@ -2769,106 +2769,6 @@ fn parse_star_formals(s: &Syntax) -> Result<StarFormals> {
         }
     }
     Ok((req, opt, rest, keys, allow))
-}
-
-/// The closest candidate by edit distance, when it is close enough to be a
-/// plausible typo.
-pub fn closest(name: &str, candidates: impl Iterator<Item = String>) -> Option<String> {
-    let max = (name.chars().count() / 3).max(1);
-    let mut best: Option<(usize, String)> = None;
-    for c in candidates {
-        if c == name {
-            continue;
-        }
-        let Some(d) = edit_distance_within(name, &c, max) else {
-            continue;
-        };
-        if best
-            .as_ref()
-            .is_none_or(|(bd, bc)| d < *bd || (d == *bd && c < *bc))
-        {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c)
-}
-
-/// Optimal-string-alignment distance: edits plus adjacent transpositions.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    edit_distance_within(a, b, usize::MAX).unwrap_or(usize::MAX)
-}
-
-/// [`edit_distance`] when it is at most `max`, computed with three rolling
-/// rows and abandoned as soon as every entry of a row exceeds `max`.
-pub fn edit_distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > max && a.is_ascii() && b.is_ascii() {
-        return None;
-    }
-    const SHORT: usize = 48;
-    if a.is_ascii() && b.is_ascii() && a.len() < SHORT && b.len() < SHORT {
-        // The common case (identifiers, package names): no allocation.
-        let mut rows = [[0u16; SHORT]; 3];
-        return osa_rows(a.as_bytes(), b.as_bytes(), max, &mut rows);
-    }
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    osa(&a, &b, max)
-}
-
-fn osa_rows(a: &[u8], b: &[u8], max: usize, rows: &mut [[u16; 48]; 3]) -> Option<usize> {
-    let n = b.len();
-    let [prev2, prev, cur] = rows;
-    for (j, p) in prev.iter_mut().enumerate().take(n + 1) {
-        *p = j as u16;
-    }
-    for i in 1..=a.len() {
-        cur[0] = i as u16;
-        let mut row_min = cur[0];
-        for j in 1..=n {
-            let cost = u16::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-            row_min = row_min.min(v);
-        }
-        if row_min as usize > max {
-            return None;
-        }
-        std::mem::swap(prev2, prev);
-        std::mem::swap(prev, cur);
-    }
-    Some(prev[n] as usize).filter(|d| *d <= max)
-}
-
-fn osa<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > max {
-        return None;
-    }
-    let n = b.len();
-    let mut prev2 = vec![0usize; n + 1];
-    let mut prev: Vec<usize> = (0..=n).collect();
-    let mut cur = vec![0usize; n + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        let mut row_min = cur[0];
-        for j in 1..=n {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-            row_min = row_min.min(v);
-        }
-        if row_min > max {
-            return None;
-        }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    Some(prev[n]).filter(|d| *d <= max)
 }
 
 /// Evaluate every top-level form of `src`; the value of the last one.

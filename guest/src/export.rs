@@ -1,5 +1,10 @@
 //! The WebAssembly component export: a thin conversion between the WIT
 //! contract (`wit/potluck.wit`) and this crate's types.
+//!
+//! The guest is built for `wasm32-unknown-unknown`, whose standard library
+//! has no operating system interface at all, and the core module is made
+//! a component by `wit-component` in the sandbox crate's build script: the
+//! component imports nothing (the sandbox's tests check it).
 
 use crate::dish::{self, DatumNode};
 use crate::span::{line_col, Span};
@@ -142,43 +147,3 @@ impl w::Guest for Component {
 }
 
 export!(Component);
-
-/// The WASI functions Rust's standard library for `wasm32-wasip2` refers
-/// to, defined here so that the linker resolves them inside the guest
-/// instead of importing them: the component then imports nothing at all.
-/// Only the panic path (printing the message, reading `RUST_BACKTRACE`,
-/// exiting) can reach them, and a panic is a bug that ends the instance
-/// anyway: each of them traps.  The host checks that the component has no
-/// imports, so a toolchain that names these differently fails its tests
-/// instead of silently granting WASI again.
-mod no_wasi {
-    macro_rules! trap {
-        ($($name:ident($($arg:ident: $ty:ty),*) $(-> $ret:ty)?;)*) => {$(
-            #[no_mangle]
-            extern "C" fn $name($(_: $ty),*) $(-> $ret)? {
-                core::arch::wasm32::unreachable()
-            }
-        )*};
-    }
-    trap! {
-        __wasm_import_io_error_error_drop(a: i32);
-        __wasm_import_poll_pollable_drop(a: i32);
-        __wasm_import_streams_input_stream_drop(a: i32);
-        __wasm_import_streams_output_stream_drop(a: i32);
-        __wasm_import_terminal_input_terminal_input_drop(a: i32);
-        __wasm_import_terminal_output_terminal_output_drop(a: i32);
-        __wasm_import_environment_get_environment(a: i32);
-        __wasm_import_exit_exit(a: i32);
-        __wasm_import_poll_method_pollable_block(a: i32);
-        __wasm_import_streams_method_output_stream_check_write(a: i32, b: i32);
-        __wasm_import_streams_method_output_stream_write(a: i32, b: i32, c: i32, d: i32);
-        __wasm_import_streams_method_output_stream_blocking_flush(a: i32, b: i32);
-        __wasm_import_streams_method_output_stream_subscribe(a: i32) -> i32;
-        __wasm_import_stdin_get_stdin() -> i32;
-        __wasm_import_stdout_get_stdout() -> i32;
-        __wasm_import_stderr_get_stderr() -> i32;
-        __wasm_import_terminal_stdin_get_terminal_stdin(a: i32);
-        __wasm_import_terminal_stdout_get_terminal_stdout(a: i32);
-        __wasm_import_terminal_stderr_get_terminal_stderr(a: i32);
-    }
-}

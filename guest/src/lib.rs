@@ -5,15 +5,15 @@
 //! potluck binding set ([`eval`], [`bindings`]) under hard limits, and checks
 //! the result's structure ([`dish`]).  It knows nothing of files, networks,
 //! git or Guix: it is compiled to a WebAssembly component that the host runs
-//! in a sandbox with no capabilities, and it also builds and tests natively.
+//! in a sandbox with no capabilities.  Natively it is linked only by its own
+//! tests and by development tools that say so (`guest/fuzzing`, the
+//! examples, the fuzz targets); the host's product crates never link it.
 
 pub mod allocator;
 pub mod bindings;
 pub mod diag;
 pub mod dish;
 pub mod eval;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod fuzzing;
 pub mod macros;
 pub mod names;
 pub mod num;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use potluck_wasm::sandbox::{Cache, Limits, Sandbox};
+use potluck_sandbox::{Cache, Limits, Sandbox};
 
 /// The compiled-code cache shared by the tests of one build (a cache, not
 /// test state: every test's own files live in its own temp dir).
@@ -23,7 +23,7 @@ pub fn sandbox_with(limits: Limits) -> Sandbox {
 }
 
 pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
 }
 
 /// Run the CLI with the shared cache.
@@ -69,4 +69,22 @@ pub fn tempdir() -> tempfile::TempDir {
         .prefix("potluck-test-")
         .tempdir()
         .expect("tempdir")
+}
+
+/// The golden file `tests/golden/NAME`: with `UPDATE_GOLDEN` set (see
+/// `scripts/regenerate-golden`) it is written with `actual` first.
+pub fn golden_or_update(name: &str, actual: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&path, actual).unwrap();
+    }
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "golden file {}: {e}; run scripts/regenerate-golden and review the diff",
+            path.display()
+        )
+    })
 }

@@ -1,0 +1,4 @@
+//! Support shared by `potluck-bench` and the measuring examples: the
+//! benchmark corpus and the statistics every figure is reported with.
+
+pub mod stats;

@@ -1,0 +1,10 @@
+//! One module per subcommand.
+
+pub mod audit;
+pub mod check;
+pub mod emit;
+pub mod host_channel;
+pub mod index;
+pub mod init;
+pub mod reresolve;
+pub mod update;

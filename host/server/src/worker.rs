@@ -1,0 +1,332 @@
+//! The host's workers: take a job from the store, fetch the repo, run every
+//! dish through the sandbox, commit the result to the channel, record it.
+//!
+//! Workers are plain threads sharing one [`Sandbox`] (one wasm engine) and
+//! one [`Channel`].  Each job gets a fresh scratch directory that is removed
+//! when it ends, whatever happens.  A job is recorded as finished only after
+//! its channel commit, so a crash in between makes the job run again; the
+//! second run finds the channel already up to date and commits nothing.
+//! One failing dish never stops the others: it keeps its last good module.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use potluck_dish::files;
+use potluck_dish::layout;
+use potluck_dish::pipeline::{stem, Pipeline, Report, Target};
+
+use crate::channel::{Channel, ChannelError, ChannelFile, RepoUpdate};
+use crate::git::{self, FetchLimits};
+use potluck_dish::index::Index;
+use potluck_sandbox::Sandbox;
+use crate::store::{Completion, DishRecord, Job, JobState, Store};
+use potluck_dish::uri::Policy;
+
+/// How many times a job tries to commit when the branch keeps moving.
+const MAX_COMMIT_ATTEMPTS: u32 = 5;
+
+/// Wakes idle workers when a job is enqueued.
+#[derive(Debug, Default)]
+pub struct Wake {
+    generation: Mutex<u64>,
+    cond: Condvar,
+}
+
+impl Wake {
+    pub fn notify(&self) {
+        let mut g = self.generation.lock().unwrap_or_else(|e| e.into_inner());
+        *g += 1;
+        self.cond.notify_all();
+    }
+
+    /// Wait for a notification or `timeout`.
+    pub fn wait(&self, timeout: Duration) {
+        let g = self.generation.lock().unwrap_or_else(|e| e.into_inner());
+        let start = *g;
+        let _ = self
+            .cond
+            .wait_timeout_while(g, timeout, |g| *g == start)
+            .map(|_| ());
+    }
+}
+
+/// Everything a worker needs.
+pub struct Host {
+    pub store: Arc<dyn Store>,
+    pub sandbox: Arc<Sandbox>,
+    pub index: Arc<Index>,
+    pub channel: Arc<Channel>,
+    pub wake: Arc<Wake>,
+    /// Parent of the per-job scratch directories (wiped at start-up).
+    pub scratch: PathBuf,
+    pub fetch: FetchLimits,
+    /// Validation policy for the dishes (loopback URIs only in tests).
+    pub policy: Policy,
+}
+
+/// Start `n` worker threads; they stop (after their current job) once
+/// `stop` is set.
+pub fn spawn(host: Arc<Host>, n: usize, stop: Arc<AtomicBool>) -> Vec<std::thread::JoinHandle<()>> {
+    (0..n)
+        .map(|i| {
+            let host = host.clone();
+            let stop = stop.clone();
+            std::thread::Builder::new()
+                .name(format!("potluck-worker-{i}"))
+                .spawn(move || worker_loop(&host, &stop))
+                .expect("cannot start a worker thread")
+        })
+        .collect()
+}
+
+fn worker_loop(host: &Host, stop: &AtomicBool) {
+    while !stop.load(Ordering::SeqCst) {
+        match host.store.claim() {
+            Ok(Some(job)) => {
+                let start = Instant::now();
+                tracing::info!(job = job.id, url = %job.git_url, branch = %job.branch, attempt = job.attempts, "job started");
+                let c = run_job(host, &job);
+                tracing::info!(
+                    job = job.id,
+                    state = ?c.state,
+                    commit = c.commit.as_deref().unwrap_or("-"),
+                    channel_commit = c.channel_commit.as_deref().unwrap_or("-"),
+                    error = c.error.as_deref().unwrap_or("-"),
+                    ms = start.elapsed().as_millis() as u64,
+                    "job finished"
+                );
+                if let Err(e) = host.store.complete(job.id, &c) {
+                    tracing::error!(job = job.id, error = %e, "cannot record the job's result");
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+            }
+            Ok(None) => host.wake.wait(Duration::from_millis(500)),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the queue");
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        }
+    }
+}
+
+/// Empty the scratch directory: what is there is moved aside and removed
+/// (a straggling process of a killed host may still be writing into it,
+/// so removal failures are only logged).
+pub fn reset_scratch(dir: &Path) -> std::io::Result<()> {
+    if dir.exists() {
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let trash = dir.with_extension(format!("old-{stamp}"));
+        std::fs::rename(dir, &trash)?;
+    }
+    std::fs::create_dir_all(dir)?;
+    if let Some(parent) = dir.parent() {
+        let prefix = format!(
+            "{}.old-",
+            dir.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("scratch")
+        );
+        for e in std::fs::read_dir(parent)?.flatten() {
+            if e.file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(&prefix))
+            {
+                if let Err(err) = std::fs::remove_dir_all(e.path()) {
+                    tracing::warn!(path = %e.path().display(), error = %err, "cannot remove old scratch space");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+struct ScratchGuard(PathBuf);
+
+impl Drop for ScratchGuard {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn failed(error: String) -> Completion {
+    Completion {
+        state: JobState::Failed,
+        commit: None,
+        channel_commit: None,
+        summary: error.clone(),
+        error: Some(error),
+        dishes: vec![],
+        replace_dishes: false,
+    }
+}
+
+/// Run one job to its completion record (never panics on bad input).
+pub fn run_job(host: &Host, job: &Job) -> Completion {
+    let dest = host
+        .scratch
+        .join(format!("job-{}-{}", job.id, job.attempts));
+    let _guard = ScratchGuard(dest.clone());
+    let _ = std::fs::remove_dir_all(&dest);
+    let checkout = match git::fetch(&job.git_url, &job.branch, &dest, &host.fetch) {
+        Ok(c) => c,
+        Err(e) => return failed(e.to_string()),
+    };
+    let dirs = layout::repo_dirs(&job.git_url, &job.branch);
+    let key = &dirs.key;
+    match host.store.claim_dir(key, &job.git_url, &job.branch) {
+        Ok((url, branch)) if url != job.git_url || branch != job.branch => {
+            return failed(format!(
+                "the channel directory `{key}` already belongs to {url} branch {branch}; \
+                 publish from a repo URL or branch with a different name"
+            ))
+        }
+        Ok(_) => {}
+        Err(e) => return failed(format!("store: {e}")),
+    }
+    let files = match files::collect_dir(
+        &checkout.dish_dir,
+        Path::new("guix-potluck"),
+        host.fetch.max_dish_bytes as usize,
+    ) {
+        Ok(f) => f,
+        Err(e) => return failed(e.to_string()),
+    };
+    let target = Target {
+        repo: job.git_url.clone(),
+        branch: job.branch.clone(),
+    };
+    let pipeline = Pipeline {
+        sandbox: &host.sandbox,
+        index: &host.index,
+        policy: host.policy,
+        deny_warnings: false,
+        target: Some(&target),
+    };
+    let mut update = RepoUpdate {
+        dirs: vec![dirs.modules.clone(), dirs.dishes.clone()],
+        files: vec![],
+        keep: vec![],
+        message: format!(
+            "Update {} branch {} at {}",
+            job.git_url, job.branch, checkout.commit
+        ),
+    };
+    // Refused before checkout (symlinks, submodules, oversized files) or
+    // failing: a dish keeps its last good module.
+    let refused = checkout.refused.iter().map(|d| Report {
+        file: d.file.clone(),
+        ok: false,
+        dish: None,
+        inputs: None,
+        diagnostics: vec![d.clone()],
+        source: None,
+        module: Some(layout::module_path(&job.git_url, &job.branch, stem(&d.file))),
+        module_text: None,
+    });
+    let reports: Vec<Report> = refused
+        .chain(files.into_iter().map(|f| pipeline.run(f)))
+        .collect();
+    let mut records = Vec::with_capacity(reports.len());
+    for r in reports {
+        let module = r.module.clone().expect("the pipeline has a target");
+        match (&r.module_text, &r.source) {
+            (Some(text), Some(source)) if r.ok => {
+                update.files.push(ChannelFile {
+                    path: module.file.clone(),
+                    contents: text.as_bytes().to_vec(),
+                });
+                update.files.push(ChannelFile {
+                    path: module.dish_file.clone(),
+                    contents: source.as_bytes().to_vec(),
+                });
+            }
+            _ => {
+                update.keep.push(module.file.clone());
+                update.keep.push(module.dish_file.clone());
+            }
+        }
+        records.push(DishRecord {
+            git_url: job.git_url.clone(),
+            branch: job.branch.clone(),
+            file: r.file.trim_start_matches("guix-potluck/").to_string(),
+            name: r.dish.as_ref().map(|d| d.name.value.clone()),
+            version: r.dish.as_ref().map(|d| d.version.value.clone()),
+            commit: checkout.commit.clone(),
+            ok: r.ok,
+            rendered: r
+                .diagnostics
+                .iter()
+                .map(|d| d.render(r.source.as_deref(), false))
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+            diagnostics: r.diagnostics,
+            module_path: Some(module.file.clone()),
+            module_name: Some(module.display()),
+            updated: 0,
+        });
+    }
+    // Another writer moving the branch between our read and our
+    // compare-and-swap makes us build the commit again, a bounded number of
+    // times.
+    let mut attempt = 0;
+    let outcome = loop {
+        attempt += 1;
+        match host.channel.update(&update) {
+            Ok(o) => break o,
+            Err(ChannelError::Raced) if attempt < MAX_COMMIT_ATTEMPTS => continue,
+            Err(e) => return failed(e.to_string()),
+        }
+    };
+    if let Some(e) = &outcome.push_error {
+        tracing::warn!(job = job.id, error = %e, "cannot push the channel");
+    }
+    // A failing dish shows its last good module, if it has one.
+    for rec in &mut records {
+        if !rec.ok {
+            let kept = rec
+                .module_path
+                .as_ref()
+                .is_some_and(|p| outcome.kept.contains(p));
+            if !kept {
+                rec.module_path = None;
+                rec.module_name = None;
+            }
+        }
+    }
+    let ok = records.iter().filter(|r| r.ok).count();
+    let bad = records.len() - ok;
+    let mut summary = format!(
+        "{} dish{}: {ok} published, {bad} failed",
+        records.len(),
+        if records.len() == 1 { "" } else { "es" }
+    );
+    if !outcome.kept.is_empty() {
+        summary.push_str(&format!(
+            " ({} kept their previous module)",
+            outcome
+                .kept
+                .iter()
+                .filter(|p| p.starts_with(layout::MODULE_DIR))
+                .count()
+        ));
+    }
+    if !outcome.removed.is_empty() {
+        summary.push_str(&format!("; {} old file(s) removed", outcome.removed.len()));
+    }
+    if outcome.commit.is_none() {
+        summary.push_str("; the channel was already up to date");
+    }
+    Completion {
+        state: JobState::Done,
+        commit: Some(checkout.commit),
+        channel_commit: outcome.commit,
+        error: None,
+        summary,
+        dishes: records,
+        replace_dishes: true,
+    }
+}
