@@ -107,7 +107,7 @@ fn emit_and_load(dishes: &[std::path::PathBuf]) -> Vec<(String, String)> {
             vec![
                 "(define-module define define define-public)".to_string(),
                 format!(
-                    "({} {} {} {} {} {} {} {} license:{} potluck-{})",
+                    "({} {} {} {} {} {} {} {} {} potluck-{})",
                     codes(&s("name")),
                     codes(&s("version")),
                     codes(&s("synopsis")),
@@ -116,7 +116,19 @@ fn emit_and_load(dishes: &[std::path::PathBuf]) -> Vec<(String, String)> {
                     codes(&src("git-uri")),
                     codes(&src("git-commit")),
                     codes(&src("sha256")),
-                    s("license"),
+                    {
+                        let l: Vec<String> = d["licenses"]["items"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|l| format!("license:{}", l["value"].as_str().unwrap()))
+                            .collect();
+                        if l.len() == 1 {
+                            l[0].clone()
+                        } else {
+                            format!("(list {})", l.join(" "))
+                        }
+                    },
                     s("name"),
                 ),
             ],
@@ -150,7 +162,10 @@ fn every_valid_dish_emits_a_module_that_guile_reads_and_loads() {
         .collect();
     for (stem, text) in modules.iter().filter(|(s, _)| shared.contains(s)) {
         let expected = common::golden_or_update(&format!("modules/{stem}.scm"), text);
-        assert_eq!(text, &expected, "{stem}: emitted module differs from its golden file");
+        assert_eq!(
+            text, &expected,
+            "{stem}: emitted module differs from its golden file"
+        );
     }
 }
 
@@ -188,17 +203,32 @@ fn unwritable_strings_are_refused_not_written() {
         let dish = dir.path().join("evil.scm");
         std::fs::write(
             &dish,
-            template.replace("(description \"jq is", &format!("(description \"a{c}b jq is")),
+            template.replace(
+                "(description \"jq is",
+                &format!("(description \"a{c}b jq is"),
+            ),
         )
         .unwrap();
         let out_dir = dir.path().join("channel");
         let out = cli(
-            &["emit", "--repo", REPO, "--branch", BRANCH, "--out", out_dir.to_str().unwrap(), dish.to_str().unwrap()],
+            &[
+                "emit",
+                "--repo",
+                REPO,
+                "--branch",
+                BRANCH,
+                "--out",
+                out_dir.to_str().unwrap(),
+                dish.to_str().unwrap(),
+            ],
             dir.path(),
         );
         assert_eq!(out.status.code(), Some(1), "{c:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(&format!("U+{:04X}", c as u32)), "{c:?}: {err}");
-        assert!(!out_dir.join("modules").exists(), "{c:?}: a module was written");
+        assert!(
+            !out_dir.join("modules").exists(),
+            "{c:?}: a module was written"
+        );
     }
 }

@@ -321,12 +321,12 @@ fn guile_reads_every_module(git_dir: &Path) -> usize {
                  (let ((x (read p)))\n\
                    (if (eof-object? x)\n\
                        (match (reverse forms)\n\
-                         ((('define-module . _) ('define-public . _) ...) #t)\n\
+                         ((('define-module . _) ('define '%potluck-dish _) ('define ('potluck-input . _) . _) ('define-public . _)) #t)\n\
                          (other (error \"unexpected forms\" file other)))\n\
                        (loop (cons x forms))))))))\n",
     );
     for f in channel_files(git_dir) {
-        if f.starts_with("gnu/") {
+        if f.starts_with("modules/gnu/") {
             let text = channel_read(git_dir, &f).unwrap();
             let local = dir.path().join(format!("m{n}.scm"));
             std::fs::write(&local, text).unwrap();
@@ -391,8 +391,11 @@ fn an_update_publishes_keeps_and_removes_modules() {
     let ch = server.channel();
     let files = channel_files(&ch);
     assert!(files.contains(&".guix-channel".to_string()));
-    let modules: Vec<&String> = files.iter().filter(|f| f.starts_with("gnu/")).collect();
-    let sources: Vec<&String> = files.iter().filter(|f| f.starts_with("source/")).collect();
+    let modules: Vec<&String> = files
+        .iter()
+        .filter(|f| f.starts_with("modules/gnu/"))
+        .collect();
+    let sources: Vec<&String> = files.iter().filter(|f| f.starts_with("dishes/")).collect();
     assert_eq!(modules.len(), 2, "{files:?}");
     assert_eq!(sources.len(), 2, "{files:?}");
     let bits = modules
@@ -670,7 +673,10 @@ fn hostile_repos_get_clear_diagnostics_and_nothing_escapes() {
     assert!(!marker.exists(), "a hook ran");
     let files = channel_files(&server.channel());
     assert_eq!(
-        files.iter().filter(|f| f.starts_with("gnu/")).count(),
+        files
+            .iter()
+            .filter(|f| f.starts_with("modules/gnu/"))
+            .count(),
         1,
         "{files:?}"
     );
@@ -835,7 +841,10 @@ fn kill_9_mid_burst_loses_no_accepted_job() {
     fsck(&ch);
     let files = channel_files(&ch);
     assert_eq!(
-        files.iter().filter(|f| f.starts_with("gnu/")).count(),
+        files
+            .iter()
+            .filter(|f| f.starts_with("modules/gnu/"))
+            .count(),
         repos.len() * 2,
         "{files:?}"
     );

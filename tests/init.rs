@@ -81,7 +81,8 @@ fn init_writes_a_dish_that_passes_check_once_placeholders_are_replaced() {
     assert!(stdout.contains("next steps"), "{stdout}");
     assert!(
         stdout.contains("potluck-wasm update https://example.org/my-tool.git master --host HOST")
-            || stdout.contains("potluck-wasm update https://example.org/my-tool.git main --host HOST"),
+            || stdout
+                .contains("potluck-wasm update https://example.org/my-tool.git main --host HOST"),
         "{stdout}"
     );
     // The name comes from the remote's repository name, not the directory.
@@ -102,7 +103,10 @@ fn init_writes_a_dish_that_passes_check_once_placeholders_are_replaced() {
         "{dish}"
     );
     assert!(dish.contains("(version \"1.2.3\")"), "{dish}");
-    assert!(dish.contains("(home-page \"https://example.org/my-tool\")"), "{dish}");
+    assert!(
+        dish.contains("(home-page \"https://example.org/my-tool\")"),
+        "{dish}"
+    );
     assert!(dish.contains(&format!("(sha256 \"{clean}\")")), "{dish}");
     assert!(dish.contains("\"autoconf\" \"automake\" \"libtool\" \"pkg-config\""));
     assert!(repo.join("guix-potluck/README.md").is_file());
@@ -156,7 +160,13 @@ fn init_help_lists_build_systems_and_licenses() {
 /// `git clone`, `git checkout`, the top-level `.git` removed; then hashed.
 fn checkout_hash(repo: &Path, dest: &Path) -> String {
     let head = String::from_utf8(
-        Command::new("git").arg("-C").arg(repo).args(["rev-parse", "HEAD"]).output().unwrap().stdout,
+        Command::new("git")
+            .arg("-C")
+            .arg(repo)
+            .args(["rev-parse", "HEAD"])
+            .output()
+            .unwrap()
+            .stdout,
     )
     .unwrap();
     let ok = Command::new("git")
@@ -166,7 +176,10 @@ fn checkout_hash(repo: &Path, dest: &Path) -> String {
         .status()
         .unwrap();
     assert!(ok.success());
-    git(dest, &["-c", "core.autocrlf=false", "checkout", "-q", head.trim()]);
+    git(
+        dest,
+        &["-c", "core.autocrlf=false", "checkout", "-q", head.trim()],
+    );
     std::fs::remove_dir_all(dest.join(".git")).unwrap();
     potluck_dish::nar::hash_dir(dest, &potluck_dish::nar::Select::All).unwrap()
 }
@@ -194,7 +207,12 @@ fn init_hashes_the_checkout_not_the_archive() {
     // The archive differs: the test would not see a wrong method otherwise.
     let archive = tmp.path().join("archive");
     std::fs::create_dir_all(&archive).unwrap();
-    let tar = Command::new("git").arg("-C").arg(&repo).args(["archive", "HEAD"]).output().unwrap();
+    let tar = Command::new("git")
+        .arg("-C")
+        .arg(&repo)
+        .args(["archive", "HEAD"])
+        .output()
+        .unwrap();
     let mut untar = Command::new("tar")
         .arg("-x")
         .arg("-C")
@@ -205,11 +223,21 @@ fn init_hashes_the_checkout_not_the_archive() {
     std::io::Write::write_all(untar.stdin.as_mut().unwrap(), &tar.stdout).unwrap();
     assert!(untar.wait().unwrap().success());
     let archived = potluck_dish::nar::hash_dir(&archive, &potluck_dish::nar::Select::All).unwrap();
-    assert_ne!(want, archived, "the fixture must tell a checkout from an archive");
+    assert_ne!(
+        want, archived,
+        "the fixture must tell a checkout from an archive"
+    );
     let out = cli(&["init", "https://example.org/attrs.git"], &repo);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dish = std::fs::read_to_string(repo.join("guix-potluck/attrs.scm")).unwrap();
-    assert!(dish.contains(&format!("(sha256 \"{want}\")")), "{dish}\nwant {want}");
+    assert!(
+        dish.contains(&format!("(sha256 \"{want}\")")),
+        "{dish}\nwant {want}"
+    );
     // No tag: Guix's git-version form, and a note that says what it means.
     assert!(dish.contains("(version \"0.0.0-0."), "{dish}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("git-version"));

@@ -104,7 +104,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "https://git.savannah.gnu.org/git/hello.git",
         "http://0x7f.1/x.git",
         "validation",
-        "is not a public address",
+        "write it as `http://127.0.0.1/x.git`",
     ),
     (
         "https://git.savannah.gnu.org/git/hello.git",
@@ -171,7 +171,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "(license 'gpl3+)",
         "(license 'gpl4+)",
         "validation",
-        "is not a known license",
+        "is not a Guix license",
     ),
     ("(license 'gpl3+)", "(license 'expat)", "ok", ""),
     (
@@ -226,7 +226,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "(synopsis \"Friendly greeter\")",
         "(synopsis \"Two\\nlines\")",
         "validation",
-        "control character U+000A",
+        "contains U+000A",
     ),
     (
         "(description \"GNU Hello prints a friendly greeting.\")",
@@ -271,7 +271,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
 const LINTS: &[(&str, &str, &str)] = &[
     ("(synopsis \"Friendly greeter\")", "(synopsis \"A friendly greeter\")", "starts with an article"),
     ("(synopsis \"Friendly greeter\")", "(synopsis \"Friendly greeter.\")", "ends with a period"),
-    ("(synopsis \"Friendly greeter\")", "(synopsis \"friendly greeter\")", "starts with a lowercase letter"),
+    ("(synopsis \"Friendly greeter\")", "(synopsis \"friendly greeter\")", "should start with an upper-case letter or digit"),
     ("(synopsis \"Friendly greeter\")", "(synopsis \"Friendly greeter that greets people in a great many ways, in many languages and scripts\")", "characters long"),
     ("(description \"GNU Hello prints a friendly greeting.\")", "(description \"prints a friendly greeting.\")", "does not start with a capital letter"),
     ("(description \"GNU Hello prints a friendly greeting.\")", "(description \"GNU Hello prints a friendly greeting\")", "does not end with a period"),

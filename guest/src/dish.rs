@@ -53,8 +53,8 @@ pub const PACKAGE_REQUIRED_SYMBOLS: [Symbol; PACKAGE_REQUIRED.len()] = symbols(P
 pub const SOURCE_FIELD_SYMBOLS: [Symbol; SOURCE_FIELDS.len()] = symbols(SOURCE_FIELDS);
 pub const SOURCE_REQUIRED_SYMBOLS: [Symbol; SOURCE_REQUIRED.len()] = symbols(SOURCE_REQUIRED);
 
-pub use potluck_contract::limits::{MAX_DATUM_DEPTH, MAX_DATUM_NODES, MAX_SPECS};
 use potluck_contract::limits::{Depth, MAX_NUMBER_BITS, MAX_NUMBER_DIGITS};
+pub use potluck_contract::limits::{MAX_DATUM_DEPTH, MAX_DATUM_NODES, MAX_SPECS};
 
 /// Why a value cannot cross the boundary as data.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +85,15 @@ pub fn field_example(field: &str) -> String {
         _ => return format!("add a `{field}` clause"),
     };
     format!("add a clause such as {ex}")
+}
+
+/// How to fix a field that is there but has the wrong kind of value.
+pub fn field_fix(field: &str) -> String {
+    let example = field_example(field);
+    match example.strip_prefix("add a clause such as ") {
+        Some(ex) => format!("write it as {ex}"),
+        None => format!("write the `{field}` clause as the potluck model expects"),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -118,7 +127,7 @@ pub struct Datum {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct SpecList {
+pub struct StringList {
     pub items: Vec<Spanned<String>>,
     pub span: Span,
 }
@@ -140,14 +149,17 @@ pub struct Dish {
     pub source: Source,
     pub build_system: Spanned<String>,
     pub arguments: Spanned<Datum>,
-    pub inputs: SpecList,
-    pub native_inputs: SpecList,
-    pub propagated_inputs: SpecList,
+    pub inputs: StringList,
+    pub native_inputs: StringList,
+    pub propagated_inputs: StringList,
     pub synopsis: Spanned<String>,
     pub description: Spanned<String>,
-    pub license: Spanned<String>,
+    /// One license, or several when the dish gave a list.
+    pub licenses: StringList,
     pub home_page: Spanned<String>,
     pub span: Span,
+    /// Earlier `potluck-package` forms whose values were dropped.
+    pub discarded: Vec<Span>,
 }
 
 /// Turn the value of a dish's last expression into a [`Dish`], collecting
@@ -191,7 +203,7 @@ pub fn from_value(v: &Value, last_form: Span) -> Result<Dish, Vec<Diagnostic>> {
     let propagated_inputs = fields.spec_list(const { Symbol::known("propagated-inputs") });
     let synopsis = fields.string(const { Symbol::known("synopsis") });
     let description = fields.string(const { Symbol::known("description") });
-    let license = fields.symbol(const { Symbol::known("license") });
+    let licenses = fields.licenses();
     let home_page = fields.string(const { Symbol::known("home-page") });
     match (
         name,
@@ -200,7 +212,7 @@ pub fn from_value(v: &Value, last_form: Span) -> Result<Dish, Vec<Diagnostic>> {
         build_system,
         synopsis,
         description,
-        license,
+        licenses,
         home_page,
     ) {
         (
@@ -210,7 +222,7 @@ pub fn from_value(v: &Value, last_form: Span) -> Result<Dish, Vec<Diagnostic>> {
             Some(build_system),
             Some(synopsis),
             Some(description),
-            Some(license),
+            Some(licenses),
             Some(home_page),
         ) if errs.is_empty() => Ok(Dish {
             name,
@@ -223,9 +235,10 @@ pub fn from_value(v: &Value, last_form: Span) -> Result<Dish, Vec<Diagnostic>> {
             propagated_inputs,
             synopsis,
             description,
-            license,
+            licenses,
             home_page,
             span: r.span,
+            discarded: Vec::new(),
         }),
         _ => Err(errs),
     }
@@ -304,7 +317,7 @@ impl Fields<'_> {
             }
             other => {
                 let other = other.clone();
-                self.wrong(field, "a string", &other, span, field_example(field));
+                self.wrong(field, "a string", &other, span, field_fix(field));
                 None
             }
         }
@@ -328,24 +341,87 @@ impl Fields<'_> {
             }
             other => {
                 let other = other.clone();
-                self.wrong(field, "a symbol", &other, span, field_example(field));
+                self.wrong(field, "a symbol", &other, span, field_fix(field));
                 None
             }
         }
     }
 
-    fn spec_list(&mut self, f: Symbol) -> SpecList {
+    /// `license`: a symbol, or a non-empty list of symbols (as Guix allows).
+    fn licenses(&mut self) -> Option<StringList> {
+        let f = const { Symbol::known("license") };
+        let Some((v, span)) = self.get(f) else {
+            self.missing("license");
+            return None;
+        };
+        let v = v.clone();
+        let symbol_help = |s: &str| format!("name it with a quoted symbol: (license '{s})");
+        match &v {
+            Value::Sym(s) => Some(StringList {
+                items: vec![Spanned {
+                    value: s.name().to_string(),
+                    span,
+                }],
+                span,
+            }),
+            Value::Str(s) => {
+                let help = symbol_help(&s.s);
+                self.wrong("license", "a symbol or a list of symbols", &v, span, help);
+                None
+            }
+            _ => match v.list_to_vec() {
+                Some(items) if !items.is_empty() && items.len() <= MAX_SPECS => {
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in &items {
+                        match item {
+                            Value::Sym(s) => out.push(Spanned {
+                                value: s.name().to_string(),
+                                span,
+                            }),
+                            other => {
+                                let help =
+                                    "list the licenses as symbols: (license '(gpl3+ lgpl2.1+))"
+                                        .to_string();
+                                self.wrong(
+                                    "license",
+                                    "a symbol or a list of symbols",
+                                    other,
+                                    span,
+                                    help,
+                                );
+                                return None;
+                            }
+                        }
+                    }
+                    Some(StringList { items: out, span })
+                }
+                _ => {
+                    self.wrong(
+                        "license",
+                        "a symbol or a list of symbols",
+                        &v,
+                        span,
+                        "write it as (license 'gpl3+), or (license '(gpl3+ lgpl2.1+)) for several"
+                            .into(),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    fn spec_list(&mut self, f: Symbol) -> StringList {
         let field = f.name();
         let Some((v, span)) = self.get(f) else {
-            return SpecList {
+            return StringList {
                 items: Vec::new(),
                 span: self.r.span,
             };
         };
         let v = v.clone();
         let Some(items) = v.list_to_vec() else {
-            self.wrong(field, "a list of strings", &v, span, field_example(field));
-            return SpecList {
+            self.wrong(field, "a list of strings", &v, span, field_fix(field));
+            return StringList {
                 items: Vec::new(),
                 span,
             };
@@ -362,7 +438,7 @@ impl Fields<'_> {
                 )
                 .with_help("a package has a few dozen inputs at most"),
             );
-            return SpecList {
+            return StringList {
                 items: Vec::new(),
                 span,
             };
@@ -396,7 +472,7 @@ impl Fields<'_> {
                 }
             }
         }
-        SpecList { items: out, span }
+        StringList { items: out, span }
     }
 
     fn datum(&mut self, f: Symbol) -> Option<Spanned<Datum>> {
@@ -446,7 +522,7 @@ impl Fields<'_> {
                     "a (potluck-source ...) form",
                     &other,
                     span,
-                    field_example("source"),
+                    field_fix("source"),
                 );
                 return None;
             }

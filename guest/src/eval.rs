@@ -463,6 +463,9 @@ pub struct Interp {
     /// Never free compiled code: the whole memory is thrown away after
     /// this evaluation (see [`crate::evaluate_once`]).
     pub(crate) one_shot: bool,
+    /// Spans of `potluck-package` records that top-level forms before the
+    /// last evaluated to (only the last counts; at most 16 are kept).
+    pub discarded_packages: Vec<Span>,
 }
 
 static QQ_CONS: Prim = Prim::new("cons", 2, Some(2), |_, a| {
@@ -520,6 +523,7 @@ impl Interp {
                 parent: None,
             }),
             one_shot: false,
+            discarded_packages: Vec::new(),
         }
     }
 
@@ -2777,7 +2781,14 @@ pub fn eval_source(
     forms: &[Syntax],
 ) -> std::result::Result<Value, Diagnostic> {
     let mut last = Value::Unspecified;
-    for form in forms {
+    for (i, form) in forms.iter().enumerate() {
+        if i > 0 {
+            if let Value::Record(r) = &last {
+                if r.kind == RecordKind::Package && interp.discarded_packages.len() < 16 {
+                    interp.discarded_packages.push(r.span);
+                }
+            }
+        }
         last = interp.eval_toplevel(form).map_err(|e| {
             let mut d = e.into_diagnostic();
             if d.span.is_none() {

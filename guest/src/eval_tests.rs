@@ -336,7 +336,7 @@ fn dish_records() {
     assert_eq!(dish.name.value, "hello");
     assert_eq!(dish.version.value, "1.0");
     assert_eq!(dish.build_system.value, "gnu");
-    assert_eq!(dish.license.value, "gpl3+");
+    assert_eq!(dish.licenses.items[0].value, "gpl3+");
     let inputs: Vec<&str> = dish.inputs.items.iter().map(|i| i.value.as_str()).collect();
     assert_eq!(inputs, ["guile@3.0", "zstd"]);
     // The literal keeps its own span; the computed string gets the field's.

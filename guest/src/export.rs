@@ -63,8 +63,8 @@ fn sdatum(d: dish::Spanned<dish::Datum>) -> w::SpannedDatum {
     }
 }
 
-fn specs(l: dish::SpecList) -> w::SpecList {
-    w::SpecList {
+fn specs(l: dish::StringList) -> w::StringList {
+    w::StringList {
         items: l.items.into_iter().map(sstr).collect(),
         span: span(l.span),
     }
@@ -116,9 +116,10 @@ impl w::Guest for Component {
                 propagated_inputs: specs(d.propagated_inputs),
                 synopsis: sstr(d.synopsis),
                 description: sstr(d.description),
-                license: sstr(d.license),
+                licenses: specs(d.licenses),
                 home_page: sstr(d.home_page),
                 span: span(d.span),
+                discarded: d.discarded.into_iter().map(span).collect(),
             }),
             Err(diags) => Err(diags
                 .into_iter()

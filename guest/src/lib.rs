@@ -73,7 +73,10 @@ fn evaluate_inner(
     interp.one_shot = leak;
     let dish = match eval::eval_source(&mut interp, &forms) {
         Ok(value) => {
-            let dish = dish::from_value(&value, last_span);
+            let dish = dish::from_value(&value, last_span).map(|mut d| {
+                d.discarded = std::mem::take(&mut interp.discarded_packages);
+                d
+            });
             if leak {
                 std::mem::forget(value);
             }

@@ -74,7 +74,9 @@ pub fn tempdir() -> tempfile::TempDir {
 /// The golden file `tests/golden/NAME`: with `UPDATE_GOLDEN` set (see
 /// `scripts/regenerate-golden`) it is written with `actual` first.
 pub fn golden_or_update(name: &str, actual: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/golden")
+        .join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).unwrap();

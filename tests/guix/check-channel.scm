@@ -3,13 +3,62 @@
 ;;; README.  Run, with a Guix source tree (no Guix daemon or store needed):
 ;;;
 ;;;   GUILE_AUTO_COMPILE=0 guile -L /work/shared/guix/src -s check-channel.scm \
-;;;       [--quiet] [--keep] CHANNEL-DIR [CHANNEL-DIR...]
+;;;       [--quiet] [--keep] [--style] ARG...
+;;;
+;;; Command-line grammar.  The arguments are read from left to right:
+;;;
+;;;   ARG ::= CHANNEL-DIR                 check this channel, with the skews
+;;;                                       and expectations given so far
+;;;         | --skew SPEC                 add SPEC to the skews of the
+;;;                                       CHANNEL-DIRs that follow
+;;;         | --expect-fail MODULE-SUBSTRING
+;;;                                       add an expectation for the
+;;;                                       CHANNEL-DIRs that follow
+;;;         | --reset                     forget the skews and expectations
+;;;                                       given so far
+;;;   SPEC ::= remove:MODULE-FILE:VARIABLE
+;;;          | move:MODULE-FILE:VARIABLE:TARGET-MODULE-FILE
+;;;
+;;; --quiet, --keep and --style apply to the whole run wherever they are.
+;;; A CHANNEL-DIR may be given several times (say, once plainly and once
+;;; after --skew); each occurrence is one "run", labelled CHANNEL-DIR, or
+;;; CHANNEL-DIR+skew=SPEC,SPEC... when it has skews; that label is the
+;;; CHANNEL column of the RESULT lines.
 ;;;
 ;;; Guix is loaded once.  The Guix package modules imported by the channels
-;;; are loaded once, in this process; then each channel is checked in a
-;;; forked child (so that channels defining the same module names do not see
-;;; each other's modules, and so that 'compile-files' may 'primitive-exit').
-;;; For each CHANNEL-DIR:
+;;; are loaded once, in this process; then each run is checked in a forked
+;;; child (so that channels defining the same module names do not see each
+;;; other's modules, so that 'compile-files' may 'primitive-exit', and so
+;;; that a skew does not leak into the next run).  For each run:
+;;;  0. --skew (optional): simulates a subscriber whose Guix is older or
+;;;     newer than the one the channel was written against: "a copy of the
+;;;     Guix tree in which a selected variable was removed and another moved
+;;;     to a different module".  MODULE-FILE is relative to the Guix source
+;;;     (found on %load-path), e.g. gnu/packages/textutils.scm.  In the
+;;;     child, an overlay directory gets edited copies of the affected
+;;;     files: the (define-public VARIABLE ...) form is cut out of
+;;;     MODULE-FILE (with the comments just before it); for 'move' it is
+;;;     appended to TARGET-MODULE-FILE, whose define-module gets the
+;;;     #:use-module clauses the definition needs (every identifier of the
+;;;     definition that is bound in the source module must denote the same
+;;;     variable in the target: the source's #:use-module clause, or the
+;;;     source module itself, that provides it is added), and MODULE-FILE
+;;;     gets #:use-module of the target if it still refers to VARIABLE.
+;;;     The edit works on the bytes (forms located with Guile's reader), so
+;;;     the rest of the file, comments included, is unchanged; a
+;;;     "(define %potluck-skew-overlay ...)" marker is appended to every
+;;;     edited file.  The overlay is put first on %load-path, VARIABLE is
+;;;     unbound from the module and its public interface (reloading does not
+;;;     remove bindings), and the modules are reloaded with 'reload-module'
+;;;     (targets first), or loaded if they were not loaded yet.  Then it is
+;;;     verified that the reload took effect (marker bound, VARIABLE gone
+;;;     from the source module and its interface, for 'move' exported by the
+;;;     target as a package that lowers to a bag) and the run goes on with
+;;;     the normal checks.  Printed as "skew-ok SPEC: ..." or "FAIL skew
+;;;     SPEC: ...".  Limits: other Guix modules that had already looked the
+;;;     variable up (memoized references in interpreted code, import caches)
+;;;     keep seeing the old variable; so pick a variable the Guix packages
+;;;     reached by the channel do not use (see the test pair below).
 ;;;  1. "guix pull" build: '.guix-channel' is read with guix/channels.scm's
 ;;;     'read-channel-metadata-from-source'; its 'directory' (default ".") is
 ;;;     the module directory; every "\\.scm$" file under it (find-files) is
@@ -34,17 +83,89 @@
 ;;;     #:search-paths, #:outputs, #:system and the bag's arguments.  That
 ;;;     application returns an un-run store-monad value; an unknown keyword
 ;;;     in 'arguments' fails here, as it does in "guix build".  Channel
-;;;     packages reached through inputs but not exported are checked too.
+;;;     packages reached through inputs but not exported are checked too
+;;;     (their errors count for the exported package that reaches them).
 ;;;     If 'supported-package?' fails only because a Guix package of the
 ;;;     dependency graph fails on its own (as cmake@4.1.3 does in the test
 ;;;     tree, whose tex.scm is older), that is printed as a note, not a FAIL.
 ;;;     Flag values that are literal lists, like '(#:make-flags ("-j1")), are
 ;;;     spliced into the builder as code: warned about (they fail in the
 ;;;     build itself, not before it).
-;;;  3. Prints "ok MODULE" or "FAIL MODULE: reason" per module, a summary and
-;;;     the time of each phase.  Exit status is 1 if anything failed.
+;;;  3. --style: every module file (the .scm files of step 1) must be a fixed
+;;;     point of "guix style --whole-file": it is read with (guix
+;;;     read-print)'s read-with-comments/sequence and printed with
+;;;     pretty-print-with-comments/splice, #:format-comment
+;;;     canonicalize-comment, #:format-vertical-space
+;;;     canonicalize-vertical-space, with UTF-8 as default port encoding,
+;;;     exactly what 'format-whole-file' (guix/scripts/style.scm) writes, and
+;;;     compared with the file.  Done once per CHANNEL-DIR (in its first
+;;;     run).  "style-ok FILE" or "style-diff FILE: line N: ...".
+;;;  4. Prints "ok MODULE", "FAIL MODULE: reasons", "expected-fail MODULE:
+;;;     reasons" or "unexpected-pass MODULE: ..." per module, a summary and
+;;;     the time of each phase, then the machine-readable section (below).
 ;;;     --quiet leaves out the per-package field listing; --keep keeps the
-;;;     temporary directory (.go files, compile-files log).
+;;;     temporary directory (.go files, compile-files log, skew overlay).
+;;;
+;;; --expect-fail MODULE-SUBSTRING: every package of a module whose name, as
+;;; printed (e.g. "(gnu packages potluck x main jq)"), or whose file name
+;;; relative to the module directory contains MODULE-SUBSTRING is expected
+;;; to FAIL its package checks.  Such a failure is printed as
+;;; expected-fail and does not make the run fail; such a package passing is
+;;; an error ("unexpected-pass"), and so is a MODULE-SUBSTRING that matches
+;;; no module of the channel.  It does not cover compile or load failures
+;;; of the module, skew verification, the pull build or style.
+;;;
+;;; Exit status: 0 if every run passed; 1 if any check failed (a module
+;;; failing to compile or load, a package failing without an expectation,
+;;; an unexpected pass or unmatched expectation, the pull build failing, a
+;;; style difference, a skew not taking effect); 2 for a usage error.
+;;;
+;;; Machine-readable results: each run prints, after its human output, a
+;;; line "--- machine-readable results for LABEL", then lines of
+;;; TAB-separated fields (REASON: one line, TABs and newlines replaced by
+;;; spaces, at most 500 characters):
+;;;   RESULT          CHANNEL MODULE VARIABLE ok|fail REASON
+;;;       one per exported channel package; REASON is NAME@VERSION if ok,
+;;;       else the failures joined with "; ".
+;;;   RESULT-CACHE    CHANNEL MODULE VARIABLE ok|note|fail ENTRY-OR-REASON
+;;;       the 'generate-package-cache' entry of that package ("guix pull"
+;;;       fails if computing it raises: fail).
+;;;   RESULT-EXPECT   CHANNEL MODULE VARIABLE expected-fail|unexpected-pass PATTERN
+;;;   RESULT-EXPECT   CHANNEL - - unmatched PATTERN
+;;;   RESULT-MODULE   CHANNEL MODULE ok|fail REASON
+;;;       compile and load of each module file (REASON: empty, or the
+;;;       number of compiler warnings, if ok).
+;;;   RESULT-CHANNEL  CHANNEL ok|fail REASON
+;;;       the "guix pull" build (compile-files) of the channel.
+;;;   RESULT-STYLE    CHANNEL FILE ok|diff FIRST-DIFFERING-LINE
+;;;   RESULT-SKEW     CHANNEL SPEC ok|fail REASON
+;;; and, at the very end, from the parent process, one line per run:
+;;;   RESULT-OVERALL  CHANNEL ok|fail
+;;;
+;;; Test pair for --skew on this Guix tree (commit 43770a9, see
+;;; /work/shared/guix/README.md), chosen because the emitted test channel
+;;; uses them as inputs and nothing else the channel's packages reach in
+;;; Guix does:
+;;;   remove:gnu/packages/textutils.scm:oniguruma
+;;;       oniguruma is an input of the jq dish; no other definition in
+;;;       textutils.scm refers to it.
+;;;   move:gnu/packages/image.scm:libpng-next:gnu/packages/pretty-print.scm
+;;;       libpng-next (input of the map-filter-sort-inputs and
+;;;       letrec-mutual-recursion dishes) inherits 'libpng', so the target
+;;;       needs #:use-module (gnu packages image) added; in Guix only
+;;;       emulators.scm uses it.
+;;; Expected: compile-files ok, every module loads, the packages of the jq,
+;;; map-filter-sort-inputs and letrec-mutual-recursion modules FAIL at the
+;;; bag->derivation step with "has an invalid input: ... potluck: DISH:
+;;; input \"SPEC\" is not in this Guix: (gnu packages ...) has no package
+;;; ...", their package-cache entries are still computed, everything else
+;;; as without skew.  For example (with --quiet --style):
+;;;
+;;;   check-channel.scm --quiet --style CH \
+;;;     --skew remove:gnu/packages/textutils.scm:oniguruma \
+;;;     --skew move:gnu/packages/image.scm:libpng-next:gnu/packages/pretty-print.scm \
+;;;     --expect-fail ' main jq)' --expect-fail ' main map-filter-sort-inputs)' \
+;;;     --expect-fail ' main letrec-mutual-recursion)' CH
 ;;;
 ;;; Not covered: things only the daemon or the build itself hit (downloads,
 ;;; hash mismatches, build-side errors in phases or flags), channel
@@ -67,6 +188,7 @@
              (guix gexp)
              (guix monads)
              (guix diagnostics)
+             (guix read-print)
              ((guix licenses) #:select (license? license-name))
              (guix git-download)
              (guix channels)
@@ -75,6 +197,7 @@
              (system base compile)
              (system base message)
              (srfi srfi-1)
+             (srfi srfi-9)
              (srfi srfi-11)
              (srfi srfi-26)
              (ice-9 match)
@@ -83,7 +206,8 @@
              (ice-9 regex)
              (ice-9 exceptions)
              (ice-9 control)
-             (rnrs bytevectors))
+             (rnrs bytevectors)
+             (rnrs io ports))
 
 (define %t-guix (seconds-since %t-start))
 
@@ -103,21 +227,81 @@
 ;;; Command line.
 ;;;
 
+(define (usage-error fmt . args)
+  (apply format (current-error-port) fmt args)
+  (format (current-error-port)
+          "usage: guile -L GUIX-SRC -s check-channel.scm [--quiet] [--keep] \
+[--style] [--reset | --skew SPEC | --expect-fail MODULE-SUBSTRING | CHANNEL-DIR]...
+  SPEC: remove:MODULE-FILE:VARIABLE | move:MODULE-FILE:VARIABLE:TARGET-MODULE-FILE~%")
+  (exit 2))
+
+;; One run: a channel directory, the skews and expectations that apply.
+(define-record-type <run>
+  (make-run dir skews expects)
+  run?
+  (dir     run-dir)
+  (skews   run-skews)                     ;list of skew specs, see below
+  (expects run-expects))                  ;list of strings
+
+;; A skew spec is (remove FILE VARIABLE) or (move FILE VARIABLE TARGET),
+;; with FILE and TARGET relative file names and VARIABLE a symbol.
+(define (parse-skew str)
+  (define (module-file? f)
+    (and (string-suffix? ".scm" f) (not (string-prefix? "/" f))))
+  (match (string-split str #\:)
+    (("remove" (? module-file? file) (? (negate string-null?) var))
+     (list 'remove file (string->symbol var)))
+    (("move" (? module-file? file) (? (negate string-null?) var)
+      (? module-file? target))
+     (if (string=? file target)
+         (usage-error "--skew ~a: source and target are the same file~%" str)
+         (list 'move file (string->symbol var) target)))
+    (_ (usage-error "--skew ~a: invalid spec~%" str))))
+
+(define (skew->string skew)
+  (match skew
+    (('remove file var) (format #f "remove:~a:~a" file var))
+    (('move file var target) (format #f "move:~a:~a:~a" file var target))))
+
+(define (run-label run)
+  (if (null? (run-skews run))
+      (run-dir run)
+      (string-append (run-dir run) "+skew="
+                     (string-join (map skew->string (run-skews run)) ","))))
+
+(define (normalize-dir dir)
+  (let ((dir (if (file-exists? dir) (canonicalize-path dir) dir)))
+    (if (and (> (string-length dir) 1) (string-suffix? "/" dir))
+        (string-drop-right dir 1)
+        dir)))
+
 (define %args (cdr (command-line)))
 (define %quiet? (member "--quiet" %args))
 (define %keep? (member "--keep" %args))
-(define %channel-dirs
-  (map (lambda (dir)
-         (let ((dir (if (file-exists? dir) (canonicalize-path dir) dir)))
-           (if (and (> (string-length dir) 1) (string-suffix? "/" dir))
-               (string-drop-right dir 1)
-               dir)))
-       (remove (cut string-prefix? "--" <>) %args)))
+(define %style? (member "--style" %args))
 
-(when (null? %channel-dirs)
-  (format (current-error-port)
-          "usage: guile -L GUIX-SRC -s check-channel.scm [--quiet] [--keep] CHANNEL-DIR...~%")
-  (exit 2))
+(define %runs
+  (let loop ((args %args) (skews '()) (expects '()) (runs '()))
+    (match args
+      (() (reverse runs))
+      (("--skew" spec . rest)
+       (loop rest (append skews (list (parse-skew spec))) expects runs))
+      (("--expect-fail" pattern . rest)
+       (loop rest skews (append expects (list pattern)) runs))
+      (("--reset" . rest)
+       (loop rest '() '() runs))
+      (((or "--quiet" "--keep" "--style") . rest)
+       (loop rest skews expects runs))
+      (((? (cut string-prefix? "-" <>) opt) . _)
+       (usage-error "~a: unknown option or missing argument~%" opt))
+      ((dir . rest)
+       (loop rest skews expects
+             (cons (make-run (normalize-dir dir) skews expects) runs))))))
+
+(define %channel-dirs (delete-duplicates (map run-dir %runs)))
+
+(when (null? %runs)
+  (usage-error "no CHANNEL-DIR given~%"))
 
 
 ;;;
@@ -127,6 +311,22 @@
 (define (one-line str)
   (string-trim-both
    (regexp-substitute/global #f "[ \t]*\n[ \t]*" str 'pre " " 'post)))
+
+(define (tsv-field str)
+  "STR as one TAB-free line of at most 500 characters."
+  (let ((str (string-map (lambda (c)
+                           (if (memv c '(#\tab #\newline #\return)) #\space c))
+                         str)))
+    (if (> (string-length str) 500)
+        (string-append (string-take str 497) "...")
+        str)))
+
+(define (result-line . fields)
+  (say "~a~%" (string-join (map (lambda (f)
+                                  (tsv-field (if (string? f) f
+                                                 (object->string f))))
+                                fields)
+                           "\t")))
 
 (define (exception->string c)
   "Return a one-line description of C, a raised object."
@@ -233,7 +433,6 @@ computes it: DIR followed by the 'directory' of '.guix-channel'."
                  (append-map spec->name specs))
                 (_ '()))
               (file-forms file)))
-
 
 ;;;
 ;;; Phase 0 (parent): load the Guix modules the channels import, once.
@@ -483,9 +682,11 @@ Return the result, an un-run store-monad value."
            #:outputs (bag-outputs bag) #:system system
            (bag-arguments bag))))
 
-(define (check-package pkg module symbol source checked note!)
+(define* (check-package pkg module symbol source checked note!
+                        #:optional (cache! (const #t)))
   "Check PKG, bound to SYMBOL in MODULE.  Return a list of error strings.
-CHECKED is a hash table of packages already checked."
+CHECKED is a hash table of packages already checked.  CACHE! is called with
+'ok, 'note or 'fail and the package-cache entry or the error."
   (define errors '())
   (define (fail! fmt . args)
     (let ((msg (apply format #f fmt args)))
@@ -567,16 +768,20 @@ CHECKED is a hash table of packages already checked."
                                (bag-direct-inputs*
                                 (package->bag pkg %system #f)))
                               '()))))
-      (cond (ok? (detail "    package-cache entry (guix pull): ~a~%"
+      (cond (ok? (cache! 'ok (object->string entry))
+                 (detail "    package-cache entry (guix pull): ~a~%"
                          (truncated entry 140)))
             ((guix-culprit)
              => (lambda (dep)
+                  (cache! 'note (format #f "error inside Guix package ~a: ~a"
+                                        (package-full-name dep) entry))
                   (note! (format #f "~a: package-cache entry: error inside \
 Guix package ~a, not in this channel: ~a" symbol (package-full-name dep) entry))
                   (detail "    NOTE package-cache entry (guix pull): error \
 inside Guix package ~a of the dependency graph, not in this channel: ~a~%"
                           (package-full-name dep) entry)))
-            (else (fail! "package-cache entry (guix pull): ~a" entry))))
+            (else (cache! 'fail entry)
+                  (fail! "package-cache entry (guix pull): ~a" entry))))
     (let ((bag (field "package->bag" (package->bag pkg %system #f) bag?
                       (lambda (bag)
                         (format #f "~a, build ~a, ~a direct inputs, outputs ~s"
@@ -625,37 +830,461 @@ inside Guix package ~a of the dependency graph, not in this channel: ~a~%"
 
 
 ;;;
-;;; Checking one channel (in a child process).
+;;; Skew: an overlay of edited Guix package modules (in the child).
 ;;;
 
-(define (check-channel dir)
-  "Check channel DIR; return #t on success."
+(define (skew-fail fmt . args)
+  (raise-exception
+   (make-exception (make-error)
+                   (make-exception-with-message (apply format #f fmt args)))))
+
+(define (bv-slice bv start end)
+  (let ((result (make-bytevector (- end start))))
+    (bytevector-copy! bv start result 0 (- end start))
+    result))
+
+(define (bv-append . bvs)
+  (let ((result (make-bytevector (apply + (map bytevector-length bvs)))))
+    (let loop ((bvs bvs) (offset 0))
+      (match bvs
+        (() result)
+        ((bv . rest)
+         (bytevector-copy! bv 0 result offset (bytevector-length bv))
+         (loop rest (+ offset (bytevector-length bv))))))))
+
+(define (top-level-forms bv)
+  "Return a list of (FORM START END) for the top-level forms of BV, the bytes
+of a UTF-8 source file; START is the end of the previous form (so the region
+includes the blank lines and comments before FORM), END the byte after it."
+  (let ((port (open-bytevector-input-port bv)))
+    (set-port-encoding! port "UTF-8")
+    (let loop ((start 0) (result '()))
+      (let ((form (read port)))
+        (if (eof-object? form)
+            (reverse result)
+            (let ((end (seek port 0 SEEK_CUR)))
+              (loop end (cons (list form start end) result))))))))
+
+(define (form-symbols form)
+  "Return the symbols occurring anywhere in FORM."
+  (let loop ((x form) (result '()))
+    (cond ((symbol? x) (cons x result))
+          ((pair? x) (loop (cdr x) (loop (car x) result)))
+          ((vector? x) (fold loop result (vector->list x)))
+          (else result))))
+
+(define (define-module-form forms file)
+  (or (find (match-lambda ((('define-module . _) _ _) #t) (_ #f)) forms)
+      (skew-fail "~a: no define-module form" file)))
+
+(define (import-specs define-module)
+  "Return the #:use-module specs of DEFINE-MODULE, a define-module form."
+  (match define-module
+    (('define-module name opts ...)
+     (let loop ((opts opts) (result '()))
+       (match opts
+         ((#:use-module spec . rest) (loop rest (cons spec result)))
+         ((_ . rest) (loop rest result))
+         (() (reverse result)))))))
+
+(define (spec->interface spec)
+  (match spec
+    (((? symbol?) ...) (resolve-interface spec))
+    ((name options ...) (apply resolve-interface name options))))
+
+(define (add-imports bv file specs)
+  "Return BV, the bytes of FILE, with '#:use-module SPEC' added at the end of
+its define-module form for each of SPECS it does not have yet."
+  (match (define-module-form (top-level-forms bv) file)
+    ((form start end)
+     (let ((specs (remove (cut member <> (import-specs form)) specs)))
+       (unless (= (bytevector-u8-ref bv (- end 1)) (char->integer #\)))
+         (skew-fail "~a: define-module form does not end with ')'" file))
+       (bv-append (bv-slice bv 0 (- end 1))
+                  (string->utf8
+                   (string-concatenate
+                    (map (lambda (spec)
+                           (string-append "\n  #:use-module "
+                                          (object->string spec)))
+                         specs)))
+                  (bv-slice bv (- end 1) (bytevector-length bv)))))))
+
+(define (cut-definition bv file var)
+  "Return BV, the bytes of FILE, without the (define-public VAR ...) form and
+the comments before it, then the bytes cut out, then the form."
+  (match (find (match-lambda
+                 ((('define-public (? symbol? name) . _) _ _) (eq? name var))
+                 (_ #f))
+               (top-level-forms bv))
+    (#f (skew-fail "~a: no (define-public ~a ...) form" file var))
+    ((form start end)
+     (values (bv-append (bv-slice bv 0 start)
+                        (bv-slice bv end (bytevector-length bv)))
+             (bv-slice bv start end)
+             form))))
+
+(define (refers-to? bv var)
+  "Whether a top-level form of BV other than define-module mentions VAR."
+  (any (match-lambda
+         ((('define-module . _) _ _) #f)
+         ((form _ _) (memq var (form-symbols form))))
+       (top-level-forms bv)))
+
+(define (needed-imports form var source target)
+  "Return the import specs TARGET (a module name) needs so that FORM, the
+definition of VAR moved from module SOURCE, means the same there, and a list
+of problems (strings).  For each symbol of FORM bound in SOURCE, the variable
+must be the same in TARGET; if it is not visible there, the #:use-module spec
+of SOURCE (or SOURCE itself) that provides it is added."
+  (let* ((src   (resolve-module source))
+         (tgt   (resolve-module target))     ;loads it if needed
+         (specs (append (import-specs
+                         (car (define-module-form
+                                (top-level-forms
+                                 (call-with-input-file
+                                     (search-path %load-path
+                                                  (module-filename src))
+                                   get-bytevector-all #:binary #t))
+                                source)))
+                        (list source)))
+         (ifaces (map (lambda (spec)
+                        (cons spec (false-if-exception (spec->interface spec))))
+                      specs)))
+    (define (provider sym var)
+      (find (match-lambda
+              ((spec . iface)
+               (and iface (eq? var (module-variable iface sym)))))
+            ifaces))
+    (let loop ((syms (delete var (delete-duplicates (form-symbols form) eq?)))
+               (added '())
+               (problems '()))
+      (match syms
+        (() (values (reverse added) (reverse problems)))
+        ((sym . rest)
+         (let ((v (module-variable src sym)))
+           (cond
+            ((or (not v) (eq? v (module-variable tgt sym)))
+             (loop rest added problems))
+            ((any (match-lambda
+                    ((spec . iface)
+                     (and (member spec added) iface
+                          (eq? v (module-variable iface sym)))))
+                  ifaces)
+             (loop rest added problems))
+            ((provider sym v)
+             => (match-lambda
+                  ((spec . _)
+                   (loop rest (append added (list spec))
+                         (if (module-variable tgt sym)
+                             (cons (format #f "~a is another binding in ~a; \
+#:use-module ~s added anyway" sym target spec)
+                                   problems)
+                             problems)))))
+            ((module-local-variable src sym)
+             (loop rest added
+                   (cons (format #f "~a is private to ~a" sym source)
+                         problems)))
+            (else
+             (loop rest added
+                   (cons (format #f "~a: no import of ~a provides it" sym source)
+                         problems))))))))))
+
+(define (loaded-module name)
+  "Return the module NAME if it has been loaded from a file, else #f."
+  (let ((m (resolve-module name #f #:ensure #f)))
+    (and m (module-filename m) m)))
+
+(define (public-count name)
+  (match (loaded-module name)
+    (#f #f)
+    (m (let ((count 0))
+         (module-for-each (lambda (sym var) (set! count (+ 1 count)))
+                          (module-public-interface m))
+         count))))
+
+(define (apply-skews! skews overlay)
+  "Write the edited copies of the Guix files SKEWS affect to OVERLAY, put it
+first on %load-path, reload the modules.  Return a list of (SKEW OK? MESSAGE)
+verifications.  Raise an exception if the overlay cannot be made."
+  (define edited '())                      ;alist file -> bytes
+  (define warnings '())                    ;alist skew -> strings
+  (define (original file)
+    (let ((path (search-path %load-path file)))
+      (unless path
+        (skew-fail "~a: not found in %load-path" file))
+      (call-with-input-file path get-bytevector-all #:binary #t)))
+  (define (current file)
+    (or (assoc-ref edited file) (original file)))
+  (define (edit! file bv)
+    (set! edited (append (alist-delete file edited) (list (cons file bv)))))
+  (define (warn! skew msg)
+    (say "warning: skew ~a: ~a~%" (skew->string skew) msg)
+    (set! warnings (cons (cons skew msg) warnings)))
+  (define (module file)
+    (file-name->module-name file))
+
+  ;; 1. Edit the files.
+  (for-each
+   (lambda (skew)
+     (match skew
+       (('remove file var)
+        (let-values (((bv text form) (cut-definition (current file) file var)))
+          (edit! file bv)
+          (when (refers-to? bv var)
+            (warn! skew (format #f "~a still refers to ~a" file var)))))
+       (('move file var target)
+        (let*-values (((bv text form) (cut-definition (current file) file var))
+                      ((specs problems)
+                       (needed-imports form var (module file) (module target))))
+          (for-each (cut warn! skew <>) problems)
+          (edit! target
+                 (add-imports (bv-append (current target)
+                                         (string->utf8 "\n") text
+                                         (string->utf8 "\n"))
+                              target specs))
+          (edit! file (if (refers-to? bv var)
+                          (add-imports bv file (list (module target)))
+                          bv))
+          (say "skew ~a: #:use-module added to ~a: ~a~a~%"
+               (skew->string skew) target
+               (if (null? specs) "none" (string-join (map object->string specs) " "))
+               (if (refers-to? bv var)
+                   (format #f "; to ~a: ~s" file (module target))
+                   ""))))))
+   skews)
+
+  ;; 2. Write them, with a marker.
+  (for-each (match-lambda
+              ((file . bv)
+               (let ((out (string-append overlay "/" file)))
+                 (mkdir-p (dirname out))
+                 (call-with-output-file out
+                   (lambda (port)
+                     (put-bytevector port bv)
+                     (put-bytevector
+                      port
+                      (string->utf8
+                       (format #f "~%;; Added by check-channel.scm --skew.~%\
+(define %potluck-skew-overlay '~s)~%"
+                               (map skew->string skews)))))
+                   #:binary #t))))
+            edited)
+  (set! %load-path (cons overlay %load-path))
+
+  ;; 3. Unbind the variables, reload the modules (move targets first).
+  (let* ((files  (map car edited))
+         (order  (append (filter (lambda (f)
+                                   (any (match-lambda
+                                          (('move _ _ target) (string=? f target))
+                                          (_ #f))
+                                        skews))
+                                 files)
+                         files))
+         (order  (delete-duplicates order))
+         (before (map (lambda (f) (cons f (public-count (module f)))) files)))
+    ;; For step 4.
+    (define (from-overlay? file)
+      (let ((m (loaded-module (module file))))
+        (and m
+             (module-local-variable m '%potluck-skew-overlay)
+             (let ((path (search-path %load-path (module-filename m))))
+               (and path (string-prefix? (string-append overlay "/") path))))))
+    (define (counts file)
+      (format #f "~a: ~a -> ~a public bindings" (module file)
+              (or (assoc-ref before file) "not loaded")
+              (public-count (module file))))
+    (for-each (match-lambda
+                ((_ file var . _)
+                 (let ((m (loaded-module (module file))))
+                   (when m
+                     (module-remove! m var)
+                     (module-remove! (module-public-interface m) var)))))
+              skews)
+    (for-each (lambda (file)
+                (let ((t (get-internal-real-time))
+                      (m (loaded-module (module file))))
+                  (if m
+                      (reload-module m)
+                      (resolve-interface (module file)))
+                  (say "skew: ~a ~a in ~as~%" (if m "reloaded" "loaded")
+                       (module file) (seconds-since t))))
+              order)
+
+    ;; 4. Verify.
+    (map (lambda (skew)
+           (let-values
+               (((ok? msg)
+                 (try
+                  (lambda ()
+                    (match skew
+                      ((_ file var . _)
+                       (let ((m (loaded-module (module file))))
+                         (unless (from-overlay? file)
+                           (skew-fail "~a was not reloaded from the overlay"
+                                      (module file)))
+                         (when (module-local-variable m var)
+                           (skew-fail "~a is still bound in ~a" var (module file)))
+                         (when (module-variable (resolve-interface (module file)) var)
+                           (skew-fail "~a is still exported by ~a" var
+                                      (module file)))
+                         (match skew
+                           (('remove . _)
+                            (format #f "~a unbound in ~a (~a)" var
+                                    (module file) (counts file)))
+                           (('move _ _ target)
+                            (unless (from-overlay? target)
+                              (skew-fail "~a was not reloaded from the overlay"
+                                         (module target)))
+                            (let ((p (module-ref (resolve-interface (module target))
+                                                 var)))
+                              (unless (package? p)
+                                (skew-fail "~a of ~a is not a package: ~s"
+                                           var (module target) p))
+                              (parameterize ((%current-system %system))
+                                (package->bag p %system #f))
+                              (format #f "~a now exported by ~a as ~a (lowers \
+to a bag), gone from ~a (~a; ~a)"
+                                      var (module target) (package-full-name p)
+                                      (module file) (counts file)
+                                      (counts target))))))))))))
+             (list skew ok?
+                   (let ((w (filter-map (match-lambda
+                                          ((s . m) (and (eq? s skew) m)))
+                                        warnings)))
+                     (if (null? w) msg
+                         (string-append msg " [warnings: "
+                                        (string-join w "; ") "]"))))))
+         skews)))
+
+
+;;;
+;;; Style: is each file a fixed point of "guix style --whole-file"?
+;;;
+
+(define (first-difference a b)
+  "Return a description of the first line where strings A (the file) and B
+(the formatted text) differ."
+  (let loop ((la (string-split a #\newline))
+             (lb (string-split b #\newline))
+             (n 1))
+    (match (list la lb)
+      (((x . ra) (y . rb))
+       (if (string=? x y)
+           (loop ra rb (+ n 1))
+           (format #f "line ~a: file has ~s, guix style gives ~s" n x y)))
+      ((() (y . _)) (format #f "line ~a: file ends, guix style gives ~s" n y))
+      (((x . _) ()) (format #f "line ~a: file has ~s, guix style ends" n x))
+      (_ "no difference"))))
+
+(define (style-difference file)
+  "Return #f if FILE is a fixed point of 'format-whole-file'
+(guix/scripts/style.scm), else the first differing line."
+  (with-fluids ((%default-port-encoding "UTF-8"))
+    (let* ((lst       (call-with-input-file file read-with-comments/sequence
+                                            #:guess-encoding #t))
+           (formatted (call-with-output-string
+                        (lambda (port)
+                          (pretty-print-with-comments/splice
+                           port lst
+                           #:format-comment canonicalize-comment
+                           #:format-vertical-space canonicalize-vertical-space))))
+           (text      (call-with-input-file file get-string-all
+                                            #:encoding "UTF-8")))
+      (and (not (string=? text formatted))
+           (first-difference text formatted)))))
+
+;;;
+;;; Checking one run (in a child process).
+;;;
+
+;; The result of checking one exported package.
+(define-record-type <pkg-result>
+  (make-pkg-result file module symbol full-name errors cache-status cache-text)
+  pkg-result?
+  (file         pkg-result-file)          ;relative file name
+  (module       pkg-result-module)        ;module name (list)
+  (symbol       pkg-result-symbol)
+  (full-name    pkg-result-full-name)
+  (errors       pkg-result-errors)        ;list of strings
+  (cache-status pkg-result-cache-status)  ;ok | note | fail | #f
+  (cache-text   pkg-result-cache-text))
+
+(define (pkg-result-failed? r) (pair? (pkg-result-errors r)))
+
+(define (module-string name) (object->string name))
+
+(define (expectation expects name file)
+  "Return the first of EXPECTS matching module NAME or FILE, or #f."
+  (find (lambda (pattern)
+          (or (string-contains (module-string name) pattern)
+              (string-contains file pattern)))
+        expects))
+
+(define (check-run run style?)
+  "Check RUN; return #t on success.  Check the style of the module files too
+if STYLE? is true."
+  (define dir (run-dir run))
+  (define label (run-label run))
   (define t0 (get-internal-real-time))
   (define timings '())
   (define (phase! name t) (set! timings (cons (cons name (seconds-since t)) timings)))
+  (define tmp (mkdtemp (string-append (or (getenv "TMPDIR") "/tmp")
+                                      "/check-channel-XXXXXX")))
+  (define skew-results '())               ;list of (SKEW OK? MESSAGE)
 
-  (say "~%=== channel ~a~%" dir)
+  (say "~%=== channel ~a~%" label)
+
+  ;; 0. Skews.
+  (unless (null? (run-skews run))
+    (let ((t1 (get-internal-real-time)))
+      (let-values (((ok? results)
+                    (try (lambda ()
+                           (apply-skews! (run-skews run)
+                                         (string-append tmp "/overlay"))))))
+        (set! skew-results
+          (if ok?
+              results
+              (map (lambda (skew)
+                     (list skew #f (string-append "overlay: " results)))
+                   (run-skews run))))
+        (for-each (match-lambda
+                    ((skew #t msg) (say "skew-ok ~a: ~a~%" (skew->string skew) msg))
+                    ((skew #f msg) (say "FAIL skew ~a: ~a~%" (skew->string skew) msg)))
+                  skew-results))
+      (phase! "skew overlay + reload + verification" t1)))
+
   (let-values (((ok? source) (try (lambda () (channel-module-directory dir)))))
+    (define (channel-result ok? reason)
+      (say "~%--- machine-readable results for ~a~%" label)
+      (for-each (match-lambda
+                  ((skew ok? msg)
+                   (result-line "RESULT-SKEW" label (skew->string skew)
+                                (if ok? "ok" "fail") msg)))
+                skew-results)
+      (result-line "RESULT-CHANNEL" label (if ok? "ok" "fail") reason))
     (cond
      ((not ok?)
       (say "FAIL ~a/.guix-channel: ~a~%" dir source)
+      (channel-result #f (string-append ".guix-channel: " source))
       #f)
      ((not (file-is-directory?* source))
       ;; 'guix pull' would build an empty channel (a dangling symlink).
       (say "FAIL ~a: module directory ~a named by .guix-channel does not exist~%"
            dir source)
+      (channel-result #f (format #f "module directory ~a does not exist" source))
       #f)
      (else
         (let* ((files    (channel-files source))
                (rel      (map (cut relative-file source <>) files))
                (modules  (map file-name->module-name rel))
-               (tmp      (mkdtemp (string-append (or (getenv "TMPDIR") "/tmp")
-                                                 "/check-channel-XXXXXX")))
                (go       (string-append tmp "/go"))
                (log      (string-append tmp "/compile-files.log"))
                (failures (make-hash-table))   ;relative file -> reasons
                (warnings (make-hash-table))
-               (notes    (make-hash-table)))   ;relative file -> notes
+               (notes    (make-hash-table))   ;relative file -> notes
+               (pkg-results '())
+               (styles   '())                 ;list of (FILE . #f or DIFF)
+               (pull-status #f))
           (define (fail! file reason)
             (hash-set! failures file
                        (append (hash-ref failures file '()) (list reason))))
@@ -665,9 +1294,27 @@ inside Guix package ~a of the dependency graph, not in this channel: ~a~%"
                (length files))
           (mkdir-p go)
 
+          ;; Style, first: it reads the files as they are.
+          (when style?
+            (let ((t1 (get-internal-real-time)))
+              (set! styles
+                (map (lambda (file rel-file)
+                       (let-values (((ok? diff)
+                                     (try (lambda () (style-difference file)))))
+                         (let ((diff (if ok? diff (string-append "error: " diff))))
+                           (if diff
+                               (say "style-diff ~a: ~a~%" rel-file diff)
+                               (detail "style-ok ~a~%" rel-file))
+                           (cons rel-file diff))))
+                     files rel))
+              (say "style: ~a of ~a files are fixed points of guix style -f~%"
+                   (count (compose not cdr) styles) (length styles))
+              (phase! "style (guix style --whole-file fixed point)" t1)))
+
           ;; 1a. compile-files, exactly as the channel builder calls it.
           (let* ((t1     (get-internal-real-time))
                  (status (run-compile-files source go files log)))
+            (set! pull-status status)
             (phase! "compile-files (load all + compile -O1)" t1)
             (let-values (((errors warns) (parse-compile-log log source)))
               (let ((text (call-with-input-file log
@@ -779,53 +1426,177 @@ inside Guix package ~a of the dependency graph, not in this channel: ~a~%"
                       (match-lambda
                         ((sym . pkg)
                          (set! count (+ 1 count))
-                         (for-each (lambda (msg)
-                                     (fail! file (format #f "~a: ~a" sym msg)))
-                                   (check-package pkg (resolve-module name) sym
-                                                  source checked
-                                                  (lambda (msg)
-                                                    (hash-set! notes file
-                                                               (append (hash-ref notes file '())
-                                                                       (list msg))))))))
+                         (let* ((cache '(#f "not computed"))
+                                (errors
+                                 (check-package pkg (resolve-module name) sym
+                                                source checked
+                                                (lambda (msg)
+                                                  (hash-set! notes file
+                                                             (append (hash-ref notes file '())
+                                                                     (list msg))))
+                                                (lambda (status text)
+                                                  (set! cache (list status text))))))
+                           (set! pkg-results
+                             (cons (make-pkg-result
+                                    file name sym
+                                    (or (false-if-exception (package-full-name pkg))
+                                        "?")
+                                    errors (first cache) (second cache))
+                                   pkg-results)))))
                       pkgs))))
                rel modules ifaces)
+              (set! pkg-results (reverse pkg-results))
               (phase! (format #f "package checks (~a packages)" count) t1)))
 
           ;; 3. Results.
-          (say "~%--- results for ~a~%" dir)
-          (for-each (lambda (file name)
-                      (let ((reasons (hash-ref failures file '()))
-                            (warns   (hash-ref warnings file '())))
-                        (if (null? reasons)
-                            (say "ok ~a~a~a~%" name
-                                 (if (null? warns) ""
-                                     (format #f " (~a compiler warning~:p)"
-                                             (length warns) (length warns)))
-                                 (string-concatenate
-                                  (map (cut string-append " [note: " <> "]")
-                                       (hash-ref notes file '()))))
-                            (say "FAIL ~a: ~a~%" name
-                                 (string-join reasons "; ")))))
-                    rel modules)
-          (let* ((bad   (count (lambda (f) (pair? (hash-ref failures f '()))) rel))
-                 (glob  (hash-ref failures #f '()))
-                 (ok?   (and (zero? bad) (null? glob))))
-            (for-each (cut say "FAIL channel ~a: ~a~%" dir <>) glob)
-            (say "summary: ~a modules, ~a ok, ~a failed~a~a~%"
-                 (length rel) (- (length rel) bad) bad
-                 (let ((n (length (append-map (cut hash-ref notes <> '()) rel))))
-                   (if (zero? n) ""
-                       (format #f ", ~a note~:p about errors inside Guix itself" n n)))
-                 (if (null? glob) "" (format #f ", ~a channel-level failure(s)"
-                                             (length glob))))
-            (phase! "channel total" t0)
-            (for-each (match-lambda ((name . secs)
-                                     (say "time: ~a: ~as~%" name secs)))
-                      (reverse timings))
-            (if %keep?
-                (say "kept ~a~%" tmp)
-                (delete-file-recursively tmp))
-            ok?))))))
+          (say "~%--- results for ~a~%" label)
+          (let* ((expects (run-expects run))
+                 (unmatched
+                  (remove (lambda (pattern)
+                            (any (lambda (file name)
+                                   (expectation (list pattern) name file))
+                                 rel modules))
+                          expects))
+                 (bad 0) (expected 0) (unexpected 0))
+            (for-each
+             (lambda (file name)
+               (let* ((reasons (hash-ref failures file '()))
+                      (warns   (hash-ref warnings file '()))
+                      (pattern (expectation expects name file))
+                      (pkgs    (filter (lambda (r) (equal? file (pkg-result-file r)))
+                                       pkg-results))
+                      (pfails  (filter pkg-result-failed? pkgs))
+                      (preasons (append-map
+                                 (lambda (r)
+                                   (map (cut format #f "~a: ~a"
+                                             (pkg-result-symbol r) <>)
+                                        (pkg-result-errors r)))
+                                 pfails)))
+                 (cond ((or (pair? reasons)
+                            (and (pair? pfails) (not pattern)))
+                        (set! bad (+ 1 bad))
+                        (say "FAIL ~a: ~a~%" name
+                             (string-join (append reasons preasons) "; ")))
+                       ((and pattern (or (null? pfails)
+                                         (any (negate pkg-result-failed?) pkgs)))
+                        (set! unexpected (+ 1 unexpected))
+                        (say "unexpected-pass ~a: ~a passed, but --expect-fail \
+~s matches this module~%" name
+                             (if (null? pkgs) "no package"
+                                 (string-join
+                                  (map (compose symbol->string pkg-result-symbol)
+                                       (remove pkg-result-failed? pkgs))
+                                  ", "))
+                             pattern))
+                       ((pair? pfails)
+                        (set! expected (+ 1 expected))
+                        (say "expected-fail ~a: ~a~%" name
+                             (string-join preasons "; ")))
+                       (else
+                        (say "ok ~a~a~a~%" name
+                             (if (null? warns) ""
+                                 (format #f " (~a compiler warning~:p)"
+                                         (length warns)))
+                             (string-concatenate
+                              (map (cut string-append " [note: " <> "]")
+                                   (hash-ref notes file '()))))))))
+             rel modules)
+            (for-each (cut say "FAIL channel ~a: --expect-fail ~s matches no module~%"
+                           label <>)
+                      unmatched)
+            (let* ((glob      (hash-ref failures #f '()))
+                   (style-bad (count cdr styles))
+                   (skew-bad  (count (negate second) skew-results))
+                   (ok?       (and (zero? bad) (zero? unexpected) (null? unmatched)
+                                   (null? glob) (zero? style-bad) (zero? skew-bad))))
+              (for-each (cut say "FAIL channel ~a: ~a~%" label <>) glob)
+              (say "summary: ~a modules, ~a ok, ~a failed~a~a~a~a~a~a~%"
+                   (length rel) (- (length rel) bad expected unexpected) bad
+                   (if (zero? expected) ""
+                       (format #f ", ~a failed as expected" expected))
+                   (if (zero? unexpected) ""
+                       (format #f ", ~a unexpected pass~a" unexpected
+                               (if (= 1 unexpected) "" "es")))
+                   (let ((n (length (append-map (cut hash-ref notes <> '()) rel))))
+                     (if (zero? n) ""
+                         (format #f ", ~a note~:p about errors inside Guix itself" n)))
+                   (if (null? glob) "" (format #f ", ~a channel-level failure(s)"
+                                               (length glob)))
+                   (if (zero? style-bad) ""
+                       (format #f ", ~a style difference(s)" style-bad))
+                   (if (zero? skew-bad) ""
+                       (format #f ", ~a skew(s) not in effect" skew-bad)))
+              (say "run: ~a~%" (if ok? "ok" "FAIL"))
+              (phase! "channel total" t0)
+              (for-each (match-lambda ((name . secs)
+                                       (say "time: ~a: ~as~%" name secs)))
+                        (reverse timings))
+
+              ;; Machine-readable results.
+              (channel-result (zero? pull-status)
+                              (if (zero? pull-status)
+                                  (format #f "compile-files ok, ~a files"
+                                          (length files))
+                                  (format #f "compile-files exit status ~a~a"
+                                          pull-status
+                                          (match (hash-fold
+                                                  (lambda (file reasons acc)
+                                                    (if file
+                                                        (append acc
+                                                                (map (cut format #f "~a: ~a" file <>)
+                                                                     reasons))
+                                                        acc))
+                                                  '() failures)
+                                            (() "")
+                                            ((first . _)
+                                             (string-append ": " first))))))
+              (for-each
+               (lambda (file name)
+                 (let ((reasons (hash-ref failures file '()))
+                       (warns   (hash-ref warnings file '())))
+                   (result-line "RESULT-MODULE" label (module-string name)
+                                (if (null? reasons) "ok" "fail")
+                                (cond ((pair? reasons) (string-join reasons "; "))
+                                      ((null? warns) "")
+                                      (else (format #f "~a compiler warning~:p"
+                                                    (length warns)))))))
+               rel modules)
+              (for-each
+               (lambda (r)
+                 (let ((name (module-string (pkg-result-module r)))
+                       (sym  (symbol->string (pkg-result-symbol r))))
+                   (result-line "RESULT" label name sym
+                                (if (pkg-result-failed? r) "fail" "ok")
+                                (if (pkg-result-failed? r)
+                                    (string-join (pkg-result-errors r) "; ")
+                                    (pkg-result-full-name r)))
+                   (result-line "RESULT-CACHE" label name sym
+                                (match (pkg-result-cache-status r)
+                                  (#f "fail")
+                                  (status (symbol->string status)))
+                                (or (pkg-result-cache-text r)
+                                    "not computed"))
+                   (match (expectation expects (pkg-result-module r)
+                                       (pkg-result-file r))
+                     (#f #t)
+                     (pattern
+                      (result-line "RESULT-EXPECT" label name sym
+                                   (if (pkg-result-failed? r)
+                                       "expected-fail"
+                                       "unexpected-pass")
+                                   pattern)))))
+               pkg-results)
+              (for-each (cut result-line "RESULT-EXPECT" label "-" "-" "unmatched" <>)
+                        unmatched)
+              (for-each (match-lambda
+                          ((file . diff)
+                           (result-line "RESULT-STYLE" label file
+                                        (if diff "diff" "ok") (or diff ""))))
+                        styles)
+              (if %keep?
+                  (say "kept ~a~%" tmp)
+                  (delete-file-recursively tmp))
+              ok?)))))))
 
 
 ;;;
@@ -845,31 +1616,44 @@ inside Guix package ~a of the dependency graph, not in this channel: ~a~%"
        (seconds-since t)))
 
 (define %results
-  (map (lambda (dir)
+  (let loop ((runs %runs) (styled '()) (results '()))
+    (match runs
+      (() (reverse results))
+      ((run . rest)
+       (let ((dir   (run-dir run))
+             (label (run-label run))
+             (style? (and %style? (not (member (run-dir run) styled)))))
          (force-output (current-output-port))
          (force-output (current-error-port))
-         (match (if (file-is-directory?* dir) (primitive-fork) 'missing)
-           ('missing
-            (say "~%FAIL ~a: not a directory~%" dir)
-            (cons dir #f))
-           (0
-            (let ((ok? (with-exception-handler
-                           (lambda (c)
-                             (say "FAIL ~a: internal error of check-channel.scm: ~a~%"
-                                  dir (exception->string c))
-                             #f)
-                         (lambda () (check-channel dir))
-                         #:unwind? #t)))
-              (force-output (current-output-port))
-              (force-output (current-error-port))
-              (primitive-exit (if ok? 0 1))))
-           (pid
-            (cons dir (zero? (or (status:exit-val (cdr (waitpid pid))) 1))))))
-       %channel-dirs))
+         (loop rest (cons dir styled)
+               (cons
+                (match (if (file-is-directory?* dir) (primitive-fork) 'missing)
+                  ('missing
+                   (say "~%FAIL ~a: not a directory~%" dir)
+                   (cons label #f))
+                  (0
+                   (let ((ok? (with-exception-handler
+                                  (lambda (c)
+                                    (say "FAIL ~a: internal error of check-channel.scm: ~a~%"
+                                         label (exception->string c))
+                                    #f)
+                                (lambda () (check-run run style?))
+                                #:unwind? #t)))
+                     (force-output (current-output-port))
+                     (force-output (current-error-port))
+                     (primitive-exit (if ok? 0 1))))
+                  (pid
+                   (cons label
+                         (zero? (or (status:exit-val (cdr (waitpid pid))) 1)))))
+                results)))))))
 
 (say "~%=== overall~%")
 (for-each (match-lambda
-            ((dir . ok?) (say "~a ~a~%" (if ok? "ok" "FAIL") dir)))
+            ((label . ok?) (say "~a ~a~%" (if ok? "ok" "FAIL") label)))
+          %results)
+(for-each (match-lambda
+            ((label . ok?) (result-line "RESULT-OVERALL" label
+                                        (if ok? "ok" "fail"))))
           %results)
 (say "time: total ~as~%" (seconds-since %t-start))
 (exit (if (every cdr %results) 0 1))

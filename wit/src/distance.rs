@@ -119,7 +119,10 @@ mod tests {
         let mut buf = ['\0'; MAX_CHARS];
         assert!(chars(&huge, &mut buf).is_none());
         assert_eq!(closest(&huge, ["λλ", "x"]), None);
-        assert_eq!(closest("gpl3", [huge.as_str(), "gpl3+"]).as_deref(), Some("gpl3+"));
+        assert_eq!(
+            closest("gpl3", [huge.as_str(), "gpl3+"]).as_deref(),
+            Some("gpl3+")
+        );
     }
 
     #[test]

@@ -195,7 +195,12 @@ pub fn is_rational_text(s: &str) -> bool {
     let Some((n, d)) = s.split_once('/') else {
         return false;
     };
-    is_integer_text(n) && n != "0" && is_integer_text(d) && !d.starts_with('-') && d != "0" && d != "1"
+    is_integer_text(n)
+        && n != "0"
+        && is_integer_text(d)
+        && !d.starts_with('-')
+        && d != "0"
+        && d != "1"
 }
 
 /// The spelling of a finite real that Guile and the host's `lexpr` check
@@ -222,14 +227,14 @@ mod tests {
     fn numbers_are_recognised() {
         for n in [
             "0", "12", "-7", "+7", "1/2", "-3/4", "1.", ".5", "-.5", "1.5e10", "1e3", "1E-3",
-            "2s3", "+inf.0", "-nan.0", "+INF.0", "+i", "-i", "1+2i", "1-2.5i", "+inf.0i",
-            "1@2", "-1.5@+3", "1+inf.0i", "3/4+1/2i",
+            "2s3", "+inf.0", "-nan.0", "+INF.0", "+i", "-i", "1+2i", "1-2.5i", "+inf.0i", "1@2",
+            "-1.5@+3", "1+inf.0i", "3/4+1/2i",
         ] {
             assert!(reads_as_number(n), "{n}");
         }
         for s in [
-            "", "+", "-", "...", "1+", "1-", "a", "1a", "inf.0", "+inf", "-nan", "e3", "1/",
-            "/2", "1/2.5", "1..2", ".", "+.", "1e", "1e+", "i", "+ii", "1@", "0ad", "->x",
+            "", "+", "-", "...", "1+", "1-", "a", "1a", "inf.0", "+inf", "-nan", "e3", "1/", "/2",
+            "1/2.5", "1..2", ".", "+.", "1e", "1e+", "i", "+ii", "1@", "0ad", "->x",
         ] {
             assert!(!reads_as_number(s), "{s}");
         }
@@ -238,15 +243,58 @@ mod tests {
     #[test]
     fn symbols_that_would_read_as_something_else_are_refused() {
         for bad in [
-            "", "1e3", "12", "+i", "-i", "+inf.0", "+inf.0i", "-nan.0i", "#foo", "a b", "a(b",
-            "a\"b", "a;b", "'a", "`a", ",a", ".", "..", "+1", "-.5", "+.", "a|b", "@x",
-            "a\u{2028}", "a\u{202e}", "1/2", "1@2", "0ad", "1+", "389-ds-base", "λ", "é-x",
+            "",
+            "1e3",
+            "12",
+            "+i",
+            "-i",
+            "+inf.0",
+            "+inf.0i",
+            "-nan.0i",
+            "#foo",
+            "a b",
+            "a(b",
+            "a\"b",
+            "a;b",
+            "'a",
+            "`a",
+            ",a",
+            ".",
+            "..",
+            "+1",
+            "-.5",
+            "+.",
+            "a|b",
+            "@x",
+            "a\u{2028}",
+            "a\u{202e}",
+            "1/2",
+            "1@2",
+            "0ad",
+            "1+",
+            "389-ds-base",
+            "λ",
+            "é-x",
         ] {
             assert!(!is_symbol(bad), "{bad:?}");
         }
         for good in [
-            "guile-3.0", "%pkg-config", "license:gpl3+", "+", "-", "...", "->x", "python-3.11",
-            "inf", "nan.0", "xλ", "a1+", "+a", "-->", ":k", "*unspecified*",
+            "guile-3.0",
+            "%pkg-config",
+            "license:gpl3+",
+            "+",
+            "-",
+            "...",
+            "->x",
+            "python-3.11",
+            "inf",
+            "nan.0",
+            "xλ",
+            "a1+",
+            "+a",
+            "-->",
+            ":k",
+            "*unspecified*",
         ] {
             assert!(is_symbol(good), "{good}");
         }
@@ -254,7 +302,9 @@ mod tests {
 
     #[test]
     fn hazards() {
-        for c in ['\u{202e}', '\u{2066}', '\u{200b}', '\u{2060}', '\u{feff}', '\u{61c}', '\u{2028}'] {
+        for c in [
+            '\u{202e}', '\u{2066}', '\u{200b}', '\u{2060}', '\u{feff}', '\u{61c}', '\u{2028}',
+        ] {
             assert!(is_hazard(c), "{c:?}");
             assert_eq!(unwritable_char(&format!("a{c}")), Some(c));
         }
@@ -267,7 +317,16 @@ mod tests {
         for ok in ["0", "-1", "123", &"9".repeat(MAX_NUMBER_DIGITS)] {
             assert!(is_integer_text(ok), "{ok}");
         }
-        for bad in ["", "-", "-0", "01", "1.0", "+1", " 1", &"9".repeat(MAX_NUMBER_DIGITS + 1)] {
+        for bad in [
+            "",
+            "-",
+            "-0",
+            "01",
+            "1.0",
+            "+1",
+            " 1",
+            &"9".repeat(MAX_NUMBER_DIGITS + 1),
+        ] {
             assert!(!is_integer_text(bad), "{bad}");
         }
         assert!(is_rational_text("-6/4"));

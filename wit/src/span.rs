@@ -54,7 +54,10 @@ pub fn line_col(src: &str, pos: usize) -> (u32, u32) {
     let pos = floor_boundary(src, pos);
     let before = &src.as_bytes()[..pos];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     let col = src[line_start..pos].chars().count() + 1;
     (to_u32(line), to_u32(col))
 }

@@ -283,7 +283,7 @@ fn check_dish_spans(src: &str, d: &potluck_guest::dish::Dish) {
         d.build_system.span,
         d.synopsis.span,
         d.description.span,
-        d.license.span,
+        d.licenses.span,
         d.home_page.span,
         d.arguments.span,
         d.source.span,
@@ -313,4 +313,3 @@ pub fn eval_to_written(src: &str, limits: Limits) -> Result<String, Diagnostic> 
         v => write_string(&v),
     })
 }
-

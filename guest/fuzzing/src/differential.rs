@@ -276,4 +276,3 @@ pub fn guile_outcomes(exprs: &[String]) -> std::io::Result<Option<Vec<Outcome>>>
     }
     Ok(Some(outcomes))
 }
-

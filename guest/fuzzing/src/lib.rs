@@ -75,4 +75,3 @@ mod tests {
         assert!(!has_guest_hex_escape(r#""\v-""#));
     }
 }
-

@@ -239,4 +239,3 @@ pub fn mutate(rng: &mut XorShift, input: &[u8]) -> Vec<u8> {
     out.truncate(1 << 16);
     out
 }
-

@@ -38,4 +38,3 @@ pub fn seed_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out.sort();
     out
 }
-

@@ -207,4 +207,3 @@ pub(crate) fn bench_host(
         update_100_dishes_median_ms: result?,
     })
 }
-

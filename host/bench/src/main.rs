@@ -22,12 +22,10 @@
 //!   (requests/s, p99 latency) and a 100-dish repo updated end to end, from
 //!   a local `git daemon` to the channel commit.
 
-
 mod guile;
 mod host;
 mod measure;
 mod table;
-
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -283,9 +281,6 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
-
-/// Dishes per second on one thread over `rounds` passes of the corpus;
-/// each dish's latency is added to `lat`.
 
 fn main() -> std::process::ExitCode {
     let args = BenchArgs::parse();

@@ -13,7 +13,6 @@ use potluck_dish::index::Index;
 use potluck_dish::resolve;
 use potluck_sandbox::Sandbox;
 
-
 /// CPU time of the calling thread (Linux), for the infinite-loop figure.
 pub(crate) fn thread_cpu() -> Option<Duration> {
     let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
@@ -34,7 +33,12 @@ pub fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-pub(crate) fn cold_check(dish: &str, cache: &Path, runs: usize, clear: bool) -> anyhow::Result<f64> {
+pub(crate) fn cold_check(
+    dish: &str,
+    cache: &Path,
+    runs: usize,
+    clear: bool,
+) -> anyhow::Result<f64> {
     let exe = crate::potluck_wasm()?;
     let mut times = Vec::new();
     for _ in 0..runs {
@@ -58,6 +62,8 @@ pub(crate) fn cold_check(dish: &str, cache: &Path, runs: usize, clear: bool) -> 
     Ok(median(times))
 }
 
+/// Dishes per second on one thread over `rounds` passes of the corpus;
+/// each dish's latency is added to `lat`.
 pub(crate) fn steady_one_worker(
     sandbox: &Sandbox,
     dishes: &[(String, String)],
@@ -79,7 +85,11 @@ pub(crate) fn steady_one_worker(
 /// Dishes per second with two workers: two threads taking the next dish
 /// from a shared counter, as the host's workers take jobs (a rayon pool
 /// here measured 20% less, its work splitting rather than the sandbox).
-pub(crate) fn steady_two_workers(sandbox: &Sandbox, dishes: &[(String, String)], rounds: usize) -> f64 {
+pub(crate) fn steady_two_workers(
+    sandbox: &Sandbox,
+    dishes: &[(String, String)],
+    rounds: usize,
+) -> f64 {
     let work: Vec<&(String, String)> = (0..rounds).flat_map(|_| dishes.iter()).collect();
     let next = AtomicUsize::new(0);
     let t = Instant::now();
@@ -188,7 +198,10 @@ pub(crate) fn wait_rusage(child: std::process::Child) -> anyhow::Result<(i32, i6
     Ok((code, usage.ru_maxrss))
 }
 
-pub(crate) fn guile_json(out: &std::process::Output, what: &str) -> anyhow::Result<serde_json::Value> {
+pub(crate) fn guile_json(
+    out: &std::process::Output,
+    what: &str,
+) -> anyhow::Result<serde_json::Value> {
     let text = String::from_utf8_lossy(&out.stdout);
     let line = text.lines().last().unwrap_or("");
     serde_json::from_str(line).with_context(|| {
@@ -198,4 +211,3 @@ pub(crate) fn guile_json(out: &std::process::Output, what: &str) -> anyhow::Resu
         )
     })
 }
-

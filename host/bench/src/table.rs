@@ -165,4 +165,3 @@ pub(crate) fn print_table(r: &Results) {
         }
     }
 }
-

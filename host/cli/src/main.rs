@@ -60,9 +60,7 @@ fn long_version() -> &'static str {
 }
 
 fn main() -> ExitCode {
-    let matches = Cli::command()
-        .long_version(long_version())
-        .get_matches();
+    let matches = Cli::command().long_version(long_version()).get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(c) => c,
         Err(e) => e.exit(),
@@ -92,7 +90,8 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!(
                 "error: {}",
-                potluck_sandbox::diagnostic::terminal_safe(&format!("{e:#}")).replace("\\u{a}", "\n")
+                potluck_sandbox::diagnostic::terminal_safe(&format!("{e:#}"))
+                    .replace("\\u{a}", "\n")
             );
             ExitCode::from(2)
         }

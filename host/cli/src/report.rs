@@ -36,9 +36,8 @@ impl Summary {
 
     /// `checked 2 dishes: 1 ok, 1 failed (3 errors, 2 warnings)`.
     pub fn line(&self, verb: &str) -> String {
-        let s = |n: usize, one: &str, many: &str| {
-            format!("{n} {}", if n == 1 { one } else { many })
-        };
+        let s =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(
             "{verb} {}: {} ok, {} failed ({}, {})",
             s(self.checked, "dish", "dishes"),

@@ -197,7 +197,8 @@ pub fn read_capped(
         .with_help("a dish is a short package description; keep it small"));
     }
     if let Some(pos) = buf.iter().position(|&b| b == 0) {
-        let (line, col) = potluck_sandbox::diagnostic::line_col(&String::from_utf8_lossy(&buf[..pos]), pos);
+        let (line, col) =
+            potluck_sandbox::diagnostic::line_col(&String::from_utf8_lossy(&buf[..pos]), pos);
         return Err(Diagnostic::error(
             Kind::Io,
             format!("this looks like a binary file (NUL byte at line {line}, column {col})"),
@@ -208,7 +209,8 @@ pub fn read_capped(
     String::from_utf8(buf).map_err(|e| {
         let pos = e.utf8_error().valid_up_to();
         let bytes = e.into_bytes();
-        let (line, col) = potluck_sandbox::diagnostic::line_col(&String::from_utf8_lossy(&bytes[..pos]), pos);
+        let (line, col) =
+            potluck_sandbox::diagnostic::line_col(&String::from_utf8_lossy(&bytes[..pos]), pos);
         Diagnostic::error(
             Kind::Io,
             format!("the dish is not valid UTF-8 (invalid byte at line {line}, column {col})"),

@@ -195,4 +195,3 @@ pub fn dir_size(dir: &Path) -> u64 {
     }
     total
 }
-

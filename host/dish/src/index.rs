@@ -16,6 +16,7 @@ const PACKAGES: &str = include_str!("../../../data/guix-packages/packages.tsv");
 const BUILD_SYSTEMS: &str = include_str!("../../../data/guix-packages/build-systems.tsv");
 const LICENSES: &str = include_str!("../../../data/guix-packages/licenses.tsv");
 const GUIX_COMMIT: &str = include_str!("../../../data/guix-packages/guix-commit");
+const KEYWORDS: &str = include_str!("../../../data/guix-packages/build-system-keywords.tsv");
 
 /// The Guix commit the shipped index was made from.
 pub fn builtin_guix_commit() -> &'static str {
@@ -45,7 +46,35 @@ pub struct BuildSystem {
     pub symbol: String,
     pub module: String,
     pub variable: String,
+    /// The keywords its `arguments` may use (without `#:`), when the index
+    /// has them (`build-system-keywords.tsv`).
+    pub keywords: Option<Keywords>,
 }
+
+/// What keyword arguments a build system accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keywords {
+    /// Sorted, without `#:`.
+    pub accepted: Vec<String>,
+    /// Any keyword is accepted (and unknown ones ignored).
+    pub any: bool,
+}
+
+/// Keywords Guix passes to build systems itself (`make-bag`,
+/// `bag->derivation`); a package's `arguments` must not set them.
+pub const PLUMBING_KEYWORDS: [&str; 11] = [
+    "build-inputs",
+    "host-inputs",
+    "inputs",
+    "native-inputs",
+    "native-search-paths",
+    "outputs",
+    "search-paths",
+    "source",
+    "system",
+    "target",
+    "target-inputs",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct License {
@@ -98,13 +127,19 @@ pub enum IndexError {
 impl Index {
     /// The index shipped with potluck-wasm.
     pub fn builtin() -> Index {
-        Index::parse(Cow::Borrowed(PACKAGES), BUILD_SYSTEMS, LICENSES, "builtin")
-            .expect("the shipped index is well formed (tested)")
+        Index::parse(
+            Cow::Borrowed(PACKAGES),
+            BUILD_SYSTEMS,
+            LICENSES,
+            Some(KEYWORDS),
+            "builtin",
+        )
+        .expect("the shipped index is well formed (tested)")
     }
 
-    /// Load `packages.tsv`, `build-systems.tsv` and `licenses.tsv` from
-    /// `path`, a directory, or the directory of `path` when it names one of
-    /// those files.
+    /// Load `packages.tsv`, `build-systems.tsv`, `licenses.tsv` and, when
+    /// it is there, `build-system-keywords.tsv` from `path`, a directory, or
+    /// the directory of `path` when it names one of those files.
     pub fn load(path: &Path) -> Result<Index, IndexError> {
         let dir = if path.is_file() {
             path.parent().unwrap_or(Path::new("."))
@@ -118,10 +153,21 @@ impl Index {
                 source,
             })
         };
+        let keywords = match std::fs::read_to_string(dir.join("build-system-keywords.tsv")) {
+            Ok(k) => Some(k),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => {
+                return Err(IndexError::Io {
+                    path: dir.join("build-system-keywords.tsv").display().to_string(),
+                    source,
+                })
+            }
+        };
         Index::parse(
             Cow::Owned(read("packages.tsv")?),
             &read("build-systems.tsv")?,
             &read("licenses.tsv")?,
+            keywords.as_deref(),
             &dir.display().to_string(),
         )
     }
@@ -130,6 +176,7 @@ impl Index {
         packages: Cow<'static, str>,
         build_systems: &str,
         licenses: &str,
+        keywords: Option<&str>,
         origin: &str,
     ) -> Result<Index, IndexError> {
         let bad = |file: &str, line: usize, message: String| IndexError::Format {
@@ -243,14 +290,46 @@ impl Index {
             }
             Ok(out)
         };
-        let build_systems = table(build_systems, "build-systems.tsv")?
+        let keyword_rows = match keywords {
+            Some(k) => Some(table(k, "build-system-keywords.tsv")?),
+            None => None,
+        };
+        let mut build_systems: Vec<BuildSystem> = table(build_systems, "build-systems.tsv")?
             .into_iter()
             .map(|[symbol, module, variable]| BuildSystem {
                 symbol,
                 module,
                 variable,
+                keywords: None,
             })
             .collect();
+        for (i, [symbol, list, any]) in keyword_rows.into_iter().flatten().enumerate() {
+            let Some(bs) = build_systems.iter_mut().find(|b| b.symbol == symbol) else {
+                return Err(bad(
+                    "build-system-keywords.tsv",
+                    i + 2,
+                    format!("`{symbol}` is not in build-systems.tsv"),
+                ));
+            };
+            let any = match any.as_str() {
+                "yes" => true,
+                "no" => false,
+                other => {
+                    return Err(bad(
+                        "build-system-keywords.tsv",
+                        i + 2,
+                        format!("the third column is `yes` or `no`, not `{other}`"),
+                    ))
+                }
+            };
+            let mut accepted: Vec<String> = list
+                .split(',')
+                .filter(|k| !k.is_empty())
+                .map(str::to_string)
+                .collect();
+            accepted.sort();
+            bs.keywords = Some(Keywords { accepted, any });
+        }
         let licenses = table(licenses, "licenses.tsv")?
             .into_iter()
             .map(|[variable, name, uri]| License {
@@ -354,7 +433,7 @@ mod tests {
                     zz\t2\t(m z)\tzz-2\t9\tdeprecated-alias=zz-3,hidden\textra\n\
                     aa\t1.0\t(m a)\taa\t1\t-\r\n\
                     bb\t\t(m b)\tbb-syn\t2\tsyntax";
-        let i = Index::parse(text.to_string().into(), "h\n", "h\n", "x").unwrap();
+        let i = Index::parse(text.to_string().into(), "h\n", "h\n", None, "x").unwrap();
         let all: Vec<Package<'_>> = i.packages().collect();
         assert_eq!(all.len(), 3);
         // Sorted by name.
@@ -379,7 +458,7 @@ mod tests {
 
     #[test]
     fn malformed_rows_are_reported_with_their_line() {
-        let e = Index::parse("h\nonly\ttwo\n".into(), "h\n", "h\n", "x").unwrap_err();
+        let e = Index::parse("h\nonly\ttwo\n".into(), "h\n", "h\n", None, "x").unwrap_err();
         assert_eq!(
             e.to_string(),
             "x/packages.tsv:2: expected 6 tab-separated columns, found 2"

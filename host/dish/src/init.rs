@@ -26,7 +26,9 @@ pub enum InitError {
     NotCheckout(String),
     #[error("run `potluck-wasm init` at the root of the checkout, {0}, not in a subdirectory")]
     NotRoot(String),
-    #[error("guix-potluck/ already exists here; edit the dishes in it instead of running init again")]
+    #[error(
+        "guix-potluck/ already exists here; edit the dishes in it instead of running init again"
+    )]
     Exists,
     #[error("unknown build system `{0}`; `--build-system help` lists them")]
     UnknownBuildSystem(String),
@@ -43,9 +45,9 @@ pub enum InitError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot hash the checkout of HEAD: {0}")]
+    #[error("cannot hash the checkout of HEAD")]
     Hash(#[from] NarError),
-    #[error("cannot write the dish: {0}")]
+    #[error("cannot write the dish")]
     Emit(#[from] EmitError),
 }
 
@@ -83,17 +85,23 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, InitError> {
     let home = std::env::var_os("HOME").unwrap_or_else(|| "/nonexistent".into());
     let mut c = crate::git::command(Path::new(&home));
     c.arg("-C").arg(dir).args(args);
-    let out = crate::git::run(c, args.first().copied().unwrap_or("git"), GIT_TIMEOUT, None, None)
-        .map_err(|e| match e {
-            CommandError::Failed { detail, .. } => InitError::Git {
-                what: args.join(" "),
-                detail,
-            },
-            other => InitError::Git {
-                what: args.join(" "),
-                detail: other.to_string(),
-            },
-        })?;
+    let out = crate::git::run(
+        c,
+        args.first().copied().unwrap_or("git"),
+        GIT_TIMEOUT,
+        None,
+        None,
+    )
+    .map_err(|e| match e {
+        CommandError::Failed { detail, .. } => InitError::Git {
+            what: args.join(" "),
+            detail,
+        },
+        other => InitError::Git {
+            what: args.join(" "),
+            detail: other.to_string(),
+        },
+    })?;
     Ok(String::from_utf8_lossy(&out).trim().to_string())
 }
 
@@ -232,7 +240,11 @@ pub fn init(checkout: &Path, opts: &InitOptions, index: &Index) -> Result<Initia
         move |source| InitError::Io { path, source }
     };
     let here = checkout.canonicalize().map_err(io(checkout))?;
-    if Path::new(&top).canonicalize().map_err(io(Path::new(&top)))? != here {
+    if Path::new(&top)
+        .canonicalize()
+        .map_err(io(Path::new(&top)))?
+        != here
+    {
         return Err(InitError::NotRoot(top));
     }
     let dir = checkout.join("guix-potluck");
@@ -250,9 +262,7 @@ pub fn init(checkout: &Path, opts: &InitOptions, index: &Index) -> Result<Initia
     let (version, version_note) = version_of(checkout, &commit);
     let raw_remote = match &opts.remote {
         Some(r) => r.clone(),
-        None => {
-            git(checkout, &["remote", "get-url", "origin"]).map_err(|_| InitError::NoRemote)?
-        }
+        None => git(checkout, &["remote", "get-url", "origin"]).map_err(|_| InitError::NoRemote)?,
     };
     let (remote, remote_note) = public_remote(&raw_remote);
     let name = package_name(repo_name(&remote).unwrap_or_else(|| {

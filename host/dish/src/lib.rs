@@ -11,6 +11,7 @@
 pub mod emit;
 pub mod files;
 pub mod git;
+pub mod habits;
 pub mod index;
 pub mod init;
 pub mod layout;

@@ -13,9 +13,9 @@ use potluck_sandbox::dish::Dish;
 use potluck_sandbox::Sandbox;
 
 use crate::emit;
-use crate::layout::{self, ModulePath};
 use crate::files::DishFile;
 use crate::index::Index;
+use crate::layout::{self, ModulePath};
 use crate::uri::Policy;
 use crate::validate::{self, ResolvedInputs};
 
@@ -144,8 +144,20 @@ impl Pipeline<'_> {
                 report.diagnostics = v.diagnostics;
                 if report.ok {
                     if let (Some(module), Some(t)) = (&report.module, self.target) {
-                        let origin = format!("{} of {} branch {}", report.file, t.repo, t.branch);
-                        match emit::emit_module(&dish, &v.resolved, self.index, module, &source, &origin) {
+                        let origin = format!(
+                            "guix-potluck/{}.scm of {} branch {}",
+                            stem(&report.file),
+                            t.repo,
+                            t.branch
+                        );
+                        match emit::emit_module(
+                            &dish,
+                            &v.resolved,
+                            self.index,
+                            module,
+                            &source,
+                            &origin,
+                        ) {
                             Ok(text) => report.module_text = Some(text),
                             Err(e) => {
                                 report.ok = false;
@@ -164,15 +176,21 @@ impl Pipeline<'_> {
                 report.dish = Some(dish);
                 report.inputs = Some(v.resolved);
             }
-            Err(diagnostics) => report.diagnostics = diagnostics,
+            Err(mut diagnostics) => {
+                crate::habits::explain(&mut diagnostics, self.index);
+                report.diagnostics = diagnostics;
+            }
         }
         report.source = Some(source);
         // In source order, as a reader goes through the file, and bounded.
-        report
-            .diagnostics
-            .sort_by_key(|d| d.span.map_or((usize::MAX, usize::MAX), |s| (s.start, s.end)));
+        report.diagnostics.sort_by_key(|d| {
+            d.span
+                .map_or((usize::MAX, usize::MAX), |s| (s.start, s.end))
+        });
         let n = report.diagnostics.len();
         if n > MAX_DIAGNOSTICS_PER_DISH {
+            // The summary has the kind of what it stands for.
+            let kind = report.diagnostics[MAX_DIAGNOSTICS_PER_DISH].kind;
             report.diagnostics.truncate(MAX_DIAGNOSTICS_PER_DISH);
             let more = if report.ok {
                 Diagnostic::warning
@@ -181,7 +199,7 @@ impl Pipeline<'_> {
             };
             report.diagnostics.push(
                 more(
-                    Kind::Limit,
+                    kind,
                     format!(
                         "{} more diagnostics were left out",
                         n - MAX_DIAGNOSTICS_PER_DISH

@@ -239,19 +239,20 @@ pub fn check_shape(forms: &[Value]) -> Result<(), ReadbackError> {
     )?;
     let label = head_is(&forms[1], "define").unwrap_or_default();
     shape(
-        label.len() == 3 && is_sym(label[1], "%potluck-dish") && matches!(label[2], Value::String(_)),
+        label.len() == 3
+            && is_sym(label[1], "%potluck-dish")
+            && matches!(label[2], Value::String(_)),
         "the dish label",
     )?;
     let helper = read_one(crate::emit::INPUT_HELPER)?;
     shape(forms[2] == helper, "the input helper, unchanged")?;
     let public = head_is(&forms[3], "define-public").unwrap_or_default();
     shape(
-        public.len() == 3
-            && matches!(public[1], Value::Symbol(s) if s.starts_with("potluck-")),
+        public.len() == 3 && matches!(public[1], Value::Symbol(s) if s.starts_with("potluck-")),
         "one define-public of potluck-NAME",
     )?;
-    let package = head_is(public[2], "package")
-        .ok_or_else(|| ReadbackError::Shape("a package".into()))?;
+    let package =
+        head_is(public[2], "package").ok_or_else(|| ReadbackError::Shape("a package".into()))?;
     let mut next = 0;
     let mut seen = Vec::new();
     for field in &package[1..] {
@@ -274,7 +275,13 @@ pub fn check_shape(forms: &[Value]) -> Result<(), ReadbackError> {
             "source" => head_is(value, "origin").is_some(),
             "build-system" => matches!(value, Value::Symbol(s) if s.ends_with("-build-system")),
             "arguments" => head_is(value, "quote").is_some_and(|q| q.len() == 2),
-            "license" => matches!(value, Value::Symbol(s) if s.starts_with("license:")),
+            "license" => {
+                let license =
+                    |v: &Value| matches!(v, Value::Symbol(s) if s.starts_with("license:"));
+                license(value)
+                    || head_is(value, "list")
+                        .is_some_and(|l| l.len() > 2 && l[1..].iter().all(|v| license(v)))
+            }
             _ => head_is(value, "list").is_some_and(|l| {
                 l[1..].iter().all(|i| {
                     head_is(i, "potluck-input").is_some_and(|c| {
@@ -301,10 +308,14 @@ mod tests {
     #[test]
     fn a_difference_is_found_and_located() {
         let want = Sexp::list([Sexp::sym("a"), Sexp::str("x\ny"), Sexp::Int(3)]);
-        assert!(verify("(a \"x\\ny\" 3)", std::slice::from_ref(&want)).is_err_and(|e| matches!(e, ReadbackError::Shape(_))));
-        let e = verify("(a \"x y\" 3)", &[want.clone()]).unwrap_err();
+        assert!(verify("(a \"x\\ny\" 3)", std::slice::from_ref(&want))
+            .is_err_and(|e| matches!(e, ReadbackError::Shape(_))));
+        let e = verify("(a \"x y\" 3)", std::slice::from_ref(&want)).unwrap_err();
         assert!(matches!(e, ReadbackError::Differs { form: 0, .. }), "{e}");
         assert!(e.to_string().contains("item 1"), "{e}");
-        assert!(matches!(verify("(a", &[want]).unwrap_err(), ReadbackError::Syntax(_)));
+        assert!(matches!(
+            verify("(a", &[want]).unwrap_err(),
+            ReadbackError::Syntax(_)
+        ));
     }
 }

@@ -35,6 +35,11 @@ pub struct Resolved {
     /// Set when the choice deserves a warning (hidden or deprecated package).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
+    /// Other packages of the same name and version Guix could have chosen:
+    /// `(module) variable` each.  Guix warns "ambiguous package
+    /// specification" then.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub ambiguous: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -279,7 +284,27 @@ pub fn resolve_with(
     } else {
         None
     };
+    // Distinct packages (not aliases or macros of one) Guix would find at
+    // the chosen version; it skips hidden ones.
+    let distinct: Vec<&&Package> = candidates
+        .iter()
+        .filter(|p| {
+            p.version == best.version
+                && !(p.hidden || p.deprecated || p.syntax)
+                && p.alias_of.is_none()
+        })
+        .collect();
+    let ambiguous = if distinct.len() > 1 {
+        distinct
+            .iter()
+            .filter(|p| p.variable != best.variable)
+            .map(|p| format!("{} {}", p.module, p.variable))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Resolved {
+        ambiguous,
         spec: spec.to_string(),
         name: best.name.to_string(),
         version: best.version.to_string(),
@@ -436,7 +461,14 @@ mod tests {
         let tsv = "name\tversion\tmodule\tvariable\tline\tflags\n\
                    guile\t3.0.9\t(gnu packages guile)\tguile-3.0\t1\t-\n\
                    guile\t3.2.0\t(gnu packages guile)\tguile-3.2\t2\t-\n";
-        let new = Index::parse(tsv.to_string().into(), "s\tm\tv\n", "v\tn\tu\n", "test").unwrap();
+        let new = Index::parse(
+            tsv.to_string().into(),
+            "s\tm\tv\n",
+            "v\tn\tu\n",
+            None,
+            "test",
+        )
+        .unwrap();
         assert!(
             matches!(compare(&old, &new, "guile"), Change::Changed { new, .. } if new.variable == "guile-3.2")
         );

@@ -31,7 +31,9 @@ use potluck_guest::reader::{read_all, Syntax, SyntaxKind};
 use potluck_guest::value::{Symbol, Value};
 use potluck_guest_fuzz::arbitrary::Unstructured;
 use potluck_guest_fuzz::same_datum;
-use potluck_sandbox::{Cache, Datum, Dish, Kind, Limits, Sandbox, Source, Span, SpecList, Spanned};
+use potluck_sandbox::{
+    Cache, Datum, Dish, Kind, Limits, Sandbox, Source, Span, Spanned, StringList,
+};
 
 // =================================================================== boundary
 
@@ -119,7 +121,6 @@ fn check_dish(source: &str, d: &Dish) {
         &d.build_system,
         &d.synopsis,
         &d.description,
-        &d.license,
         &d.home_page,
         &d.source.git_uri,
         &d.source.git_commit,
@@ -133,7 +134,12 @@ fn check_dish(source: &str, d: &Dish) {
     if let Some(s) = &d.source.snippet {
         check_span(source, s.span);
     }
-    for l in [&d.inputs, &d.native_inputs, &d.propagated_inputs] {
+    for l in [
+        &d.inputs,
+        &d.native_inputs,
+        &d.propagated_inputs,
+        &d.licenses,
+    ] {
         check_span(source, l.span);
         for i in &l.items {
             check_span(source, i.span);
@@ -335,6 +341,7 @@ impl Gen<'_, '_> {
             variable,
             output,
             warning: None,
+            ambiguous: Vec::new(),
         }
     }
 
@@ -394,26 +401,32 @@ pub fn emit_roundtrip_body(bytes: &[u8]) {
             value: arguments,
             span,
         },
-        inputs: SpecList {
+        inputs: StringList {
             items: Vec::new(),
             span,
         },
-        native_inputs: SpecList {
+        native_inputs: StringList {
             items: Vec::new(),
             span,
         },
-        propagated_inputs: SpecList {
+        propagated_inputs: StringList {
             items: Vec::new(),
             span,
         },
         synopsis: g.string(),
         description: g.string(),
-        license: Spanned {
-            value: license,
+        licenses: StringList {
+            items: (0..1 + g.pick(2))
+                .map(|i| Spanned {
+                    value: if i == 0 { license.clone() } else { g.name() },
+                    span,
+                })
+                .collect(),
             span,
         },
         home_page: g.string(),
         span,
+        discarded: Vec::new(),
     };
     let inputs = ResolvedInputs {
         inputs: g.resolved_list(),
@@ -448,12 +461,13 @@ fn fail(text: &str, what: String) -> ! {
 }
 
 /// Characters that must never appear raw in an emitted module: controls
-/// other than the newline (description lines), and the contract's hazards
+/// other than the newline and tab (kept raw in descriptions, as `guix
+/// style` writes them), and the contract's hazards
 /// (separators, bidi controls of "Trojan Source" (CVE-2021-42574), invisible
 /// characters), which make a terminal or an editor show text in another
 /// order than Guile reads it.
 pub fn unsafe_in_module(c: char) -> bool {
-    (c.is_control() && c != '\n') || potluck_contract::grammar::is_hazard(c)
+    (c.is_control() && c != '\n' && c != '\t') || potluck_contract::grammar::is_hazard(c)
 }
 
 /// The emitted `text` reads back as exactly the forms and values of `dish`.
@@ -486,7 +500,9 @@ fn check_module(text: &str, dish: &Dish, inputs: &ResolvedInputs, module: &[Stri
     // The input helper, exactly.
     let helper = read_all(emit::INPUT_HELPER).expect("the helper reads");
     let (got, want) = (
-        forms[2].to_datum(10_000).unwrap_or_else(|| fail(text, "the helper is too deep".into())),
+        forms[2]
+            .to_datum(10_000)
+            .unwrap_or_else(|| fail(text, "the helper is too deep".into())),
         helper[0].to_datum(10_000).expect("the helper converts"),
     );
     if !same_datum(&got, &want) {
@@ -536,7 +552,25 @@ fn check_module(text: &str, dish: &Dish, inputs: &ResolvedInputs, module: &[Stri
             "inputs" => check_inputs(text, v, &inputs.inputs),
             "native-inputs" => check_inputs(text, v, &inputs.native_inputs),
             "propagated-inputs" => check_inputs(text, v, &inputs.propagated_inputs),
-            "license" => expect_sym(text, v, &format!("license:{}", dish.license.value)),
+            "license" => {
+                let names: Vec<String> = dish
+                    .licenses
+                    .items
+                    .iter()
+                    .map(|l| format!("license:{}", l.value))
+                    .collect();
+                match names.as_slice() {
+                    [one] => expect_sym(text, v, one),
+                    many => {
+                        let l = list(text, v);
+                        expect_sym(text, &l[0], "list");
+                        let got: Vec<String> = l[1..].iter().map(|s| sym(text, s)).collect();
+                        if got != many {
+                            fail(text, format!("licenses {got:?}, not {many:?}"));
+                        }
+                    }
+                }
+            }
             other => fail(text, format!("unexpected field `{other}`")),
         }
         if seen.contains(&head) {

@@ -13,7 +13,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use potluck_guest_fuzz::{mutate, random_scheme_text, seed_files, smoke_budget, smoke_seed, XorShift};
+use potluck_guest_fuzz::{
+    mutate, random_scheme_text, seed_files, smoke_budget, smoke_seed, XorShift,
+};
 use potluck_host_fuzz::{boundary_body, emit_roundtrip_body, fuzz_sandbox};
 
 fn root() -> PathBuf {

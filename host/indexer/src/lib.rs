@@ -2,24 +2,31 @@
 //!
 //! [`index_checkout`] reads `gnu/packages/*.scm`, `guix/build-system/*.scm`
 //! and `guix/licenses.scm` with a tolerant Guile [`reader`], scans each module
-//! ([`module`]), evaluates the public definitions just enough to know each
-//! package's name, version and status ([`eval`]), and returns the rows;
-//! [`write_tsv`] writes them in the format of `data/guix-packages/`.  Nothing
+//! ([`module`], expanding its own macros with [`macros`]), evaluates the
+//! public definitions just enough to know each package's name, version and
+//! status ([`eval`]; the modules outside `gnu/packages` that package modules
+//! import from `gnu/`, such as `(gnu build chromium-extension)`, are scanned
+//! too, for their procedures), turns them into rows ([`rows`]), derives the
+//! keywords each build system accepts ([`keywords`]), and returns it all;
+//! [`write_tsv`] writes the four files of `data/guix-packages/`.  Nothing
 //! is guessed: a definition that cannot be evaluated is skipped with a
 //! warning, and a file that cannot be read is skipped with a warning.
 
 pub mod eval;
+pub mod keywords;
+pub mod macros;
 pub mod module;
 pub mod reader;
+mod rows;
 mod tsv;
 
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use crate::eval::{EvalError, Pkg, Source, Value, World};
 use crate::module::{Module, PublicKind};
 use crate::reader::{Datum, Form};
+use crate::rows::unwrap_lets;
 
 pub use tsv::{natural_cmp, write_tsv};
 
@@ -50,12 +57,28 @@ pub struct LicenseRow {
     pub uri: String,
 }
 
+/// One row of `build-system-keywords.tsv`: the keywords a build system
+/// accepts in a package's `arguments`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildSystemKeywordsRow {
+    /// The build system's symbol, as in `build-systems.tsv`.
+    pub build_system: String,
+    /// Sorted, without `#:`; the keywords Guix sets itself
+    /// ([`keywords::PLUMBING`]) are not listed.
+    pub keywords: Vec<String>,
+    /// Any other keyword is accepted too (and ignored).
+    pub accepts_other_keys: bool,
+}
+
 /// Everything extracted from a checkout.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IndexData {
     pub packages: Vec<PackageRow>,
     pub build_systems: Vec<BuildSystemRow>,
     pub licenses: Vec<LicenseRow>,
+    /// One row for each build system of `build_systems` whose keywords
+    /// could be derived.
+    pub build_system_keywords: Vec<BuildSystemKeywordsRow>,
     /// Files or definitions skipped, and recoverable syntax oddities, each
     /// starting with `PATH:LINE: ` (PATH relative to the checkout).
     pub warnings: Vec<String>,
@@ -80,13 +103,45 @@ pub enum IndexError {
 /// recurse, and deep Guix files are read recursively.
 const STACK_BYTES: usize = 256 << 20;
 
-/// Reads DIR/gnu/packages/*.scm, DIR/guix/build-system/*.scm and DIR/guix/licenses.scm.
+/// How to index a checkout.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndexOptions {
+    /// Files of the checkout (relative paths such as
+    /// `gnu/packages/tex.scm`) known to be older than the rest of it: their
+    /// rows get the flag `stale-source`.  A listed file that is not in the
+    /// checkout is a warning.
+    pub stale_files: Vec<String>,
+}
+
+impl IndexOptions {
+    /// The options the shipped index (`data/guix-packages/`) was made with:
+    /// [`SHIPPED_STALE_FILES`] are stale.
+    pub fn shipped() -> IndexOptions {
+        IndexOptions {
+            stale_files: SHIPPED_STALE_FILES.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+/// The files of the Guix source the shipped index was made from
+/// (`/work/shared/guix/src`, see `data/guix-packages/README.md`) that are
+/// older than its commit: `tex.scm` is from 2024-08-31.
+pub const SHIPPED_STALE_FILES: &[&str] = &["gnu/packages/tex.scm"];
+
+/// Reads DIR/gnu/packages/*.scm, DIR/guix/build-system/*.scm and
+/// DIR/guix/licenses.scm, with the default options (no stale files).
 pub fn index_checkout(dir: &Path) -> Result<IndexData, IndexError> {
+    index_checkout_with(dir, &IndexOptions::default())
+}
+
+/// [`index_checkout`] with `options`.
+pub fn index_checkout_with(dir: &Path, options: &IndexOptions) -> Result<IndexData, IndexError> {
     let dir = dir.to_path_buf();
+    let options = options.clone();
     let handle = std::thread::Builder::new()
         .name("potluck-index".into())
         .stack_size(STACK_BYTES)
-        .spawn(move || index_checkout_inner(&dir))
+        .spawn(move || index_checkout_inner(&dir, &options))
         .map_err(|e| IndexError::Internal(format!("cannot start the indexing thread: {e}")))?;
     match handle.join() {
         Ok(result) => result,
@@ -101,12 +156,18 @@ pub fn index_checkout(dir: &Path) -> Result<IndexData, IndexError> {
     }
 }
 
-fn index_checkout_inner(dir: &Path) -> Result<IndexData, IndexError> {
+fn index_checkout_inner(dir: &Path, options: &IndexOptions) -> Result<IndexData, IndexError> {
     let packages_dir = dir.join("gnu").join("packages");
     if !packages_dir.is_dir() {
         return Err(IndexError::NotACheckout(dir.to_path_buf()));
     }
     let mut data = IndexData::default();
+    for stale in &options.stale_files {
+        if !dir.join(stale).is_file() {
+            data.warnings
+                .push(format!("{stale}: listed as stale, but no such file"));
+        }
+    }
 
     // Packages.
     let mut modules = Vec::new();
@@ -118,11 +179,14 @@ fn index_checkout_inner(dir: &Path) -> Result<IndexData, IndexError> {
         let name = format!("(gnu packages {stem})");
         modules.push(module::scan(&name, &rel, &forms, &mut data.warnings));
     }
-    index_packages(&modules, &mut data);
+    let indexed = modules.len();
+    scan_gnu_imports(dir, &mut modules, &mut data.warnings)?;
+    rows::index_packages(&modules, indexed, &options.stale_files, &mut data);
 
     // Build systems.
     let bs_dir = dir.join("guix").join("build-system");
     if bs_dir.is_dir() {
+        let mut bs_forms = Vec::new();
         for (stem, path) in scm_files(&bs_dir)? {
             let rel = format!("guix/build-system/{stem}.scm");
             let Some(forms) = read_forms(&path, &rel, &mut data.warnings)? else {
@@ -131,6 +195,31 @@ fn index_checkout_inner(dir: &Path) -> Result<IndexData, IndexError> {
             let name = format!("(guix build-system {stem})");
             let module = module::scan(&name, &rel, &forms, &mut data.warnings);
             index_build_systems(&module, &mut data);
+            bs_forms.push((name, rel, forms));
+        }
+        let bs_modules = keywords::BuildSystemModules::new(
+            bs_forms
+                .iter()
+                .map(|(name, _, forms)| (name.clone(), forms.as_slice())),
+        );
+        for bs in &data.build_systems {
+            match bs_modules.accepted(&bs.module, &bs.variable) {
+                Ok(accepted) => data.build_system_keywords.push(BuildSystemKeywordsRow {
+                    build_system: bs.symbol.clone(),
+                    keywords: accepted.keywords,
+                    accepts_other_keys: accepted.accepts_other_keys,
+                }),
+                Err(e) => {
+                    let rel = bs_forms
+                        .iter()
+                        .find(|(name, _, _)| *name == bs.module)
+                        .map_or("guix/build-system", |(_, rel, _)| rel.as_str());
+                    data.warnings.push(format!(
+                        "{rel}: keywords of `{}` not derived: {e}",
+                        bs.variable
+                    ));
+                }
+            }
         }
     } else {
         data.warnings
@@ -152,6 +241,46 @@ fn index_checkout_inner(dir: &Path) -> Result<IndexData, IndexError> {
             .push("guix/licenses.scm: no such file; no licenses indexed".into());
     }
     Ok(data)
+}
+
+/// Scans the modules outside `gnu/packages` that the package modules
+/// import from `gnu/` (e.g. `(gnu build icecat-extension)`), when their file
+/// is in the checkout; one level deep.  They are not indexed.
+fn scan_gnu_imports(
+    dir: &Path,
+    modules: &mut Vec<Module>,
+    warnings: &mut Vec<String>,
+) -> Result<(), IndexError> {
+    let mut wanted = std::collections::BTreeSet::new();
+    for module in modules.iter() {
+        for import in &module.imports {
+            let parts: Vec<&str> = import
+                .module
+                .trim_start_matches('(')
+                .trim_end_matches(')')
+                .split(' ')
+                .collect();
+            let plain = parts
+                .iter()
+                .all(|p| !p.is_empty() && !p.contains(['/', '\\', '.']));
+            if plain && parts.len() >= 2 && parts[0] == "gnu" && parts[1] != "packages" {
+                wanted.insert(parts.join("/"));
+            }
+        }
+    }
+    for rel in wanted {
+        let path = dir.join(format!("{rel}.scm"));
+        if !path.is_file() {
+            continue;
+        }
+        let rel_file = format!("{rel}.scm");
+        let Some(forms) = read_forms(&path, &rel_file, warnings)? else {
+            continue;
+        };
+        let name = format!("({})", rel.replace('/', " "));
+        modules.push(module::scan(&name, &rel_file, &forms, warnings));
+    }
+    Ok(())
 }
 
 /// The `*.scm` files of `dir`, sorted by name, as (stem, path).
@@ -214,167 +343,6 @@ fn read_forms(
 /// Turns the reader's `line N: msg` into `N: msg`.
 fn strip_line_prefix(message: &str) -> String {
     message.strip_prefix("line ").unwrap_or(message).to_string()
-}
-
-/// Heads of expressions that are certainly not packages: skipped silently.
-const NOT_PACKAGE_HEADS: &[&str] = &[
-    "lambda",
-    "lambda*",
-    "case-lambda",
-    "match-lambda",
-    "match-lambda*",
-    "origin",
-    "list",
-    "quote",
-    "quasiquote",
-    "gexp",
-    "cons",
-    "cons*",
-    "append",
-    "map",
-    "filter",
-    "plain-file",
-    "local-file",
-    "computed-file",
-    "program-file",
-    "scheme-file",
-    "mixed-text-file",
-    "search-patches",
-    "search-patch",
-    "search-path-specification",
-    "git-reference",
-    "make-parameter",
-    "string-append",
-    "delay",
-    "vector",
-    "alist->hash-table",
-    "make-hash-table",
-    "build-system",
-    "license",
-    "operating-system",
-    "bootloader",
-];
-
-fn index_packages(modules: &[Module], data: &mut IndexData) {
-    let world = World::new(modules);
-    for (m, module) in modules.iter().enumerate() {
-        for public in &module.publics {
-            let warn = |data: &mut IndexData, e: &EvalError| {
-                data.warnings.push(format!(
-                    "{}:{}: `{}` skipped: {e}",
-                    module.path, public.line, public.var
-                ));
-            };
-            let mut row = RowFlags {
-                exported: public.exported,
-                ..RowFlags::default()
-            };
-            // Whether a failure may be silent: the value is certainly not a
-            // package.
-            let (result, maybe_not_package) = match &public.kind {
-                PublicKind::Value { expr, deprecated } => {
-                    row.deprecated = *deprecated;
-                    if let Datum::Symbol(target) = expr {
-                        row.alias = Some(target.clone());
-                        (world.lookup_global(target, m), false)
-                    } else {
-                        let head = unwrap_lets(expr).head().unwrap_or("");
-                        (world.eval_top(expr, m), NOT_PACKAGE_HEADS.contains(&head))
-                    }
-                }
-                PublicKind::DeprecatedAlias { target } => {
-                    row.deprecated = true;
-                    row.deprecated_alias = Some(target.clone());
-                    (world.lookup_global(target, m), false)
-                }
-            };
-            match result {
-                Ok(Value::Pkg(pkg, _)) => data.packages.push(PackageRow {
-                    name: pkg.name.clone(),
-                    version: pkg.version.clone(),
-                    module: module.name.clone(),
-                    variable: public.var.clone(),
-                    line: public.line,
-                    flags: row.flags(&pkg),
-                }),
-                Ok(_) => {}
-                Err(e) => {
-                    if !maybe_not_package {
-                        warn(data, &e);
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The body of `let`-family wrappers around an expression.
-fn unwrap_lets(mut expr: &Datum) -> &Datum {
-    while let (Some("let" | "let*" | "letrec" | "letrec*"), Some(items)) =
-        (expr.head(), expr.as_list())
-    {
-        match (items.get(1), items.last()) {
-            (Some(Datum::List { .. }), Some(last)) if items.len() >= 3 => expr = last,
-            _ => break,
-        }
-    }
-    expr
-}
-
-/// What the definition form adds to a row's flags.
-#[derive(Default)]
-struct RowFlags {
-    exported: bool,
-    deprecated: bool,
-    alias: Option<String>,
-    deprecated_alias: Option<String>,
-}
-
-impl RowFlags {
-    /// The flags, in the order used by `data/guix-packages/packages.tsv`.
-    fn flags(&self, pkg: &Pkg) -> Vec<String> {
-        let mut flags = Vec::new();
-        let is_alias = self.alias.is_some() || self.deprecated_alias.is_some();
-        if pkg.hidden {
-            flags.push("hidden".to_string());
-        }
-        let superseded = if self.deprecated_alias.is_some() {
-            None
-        } else {
-            pkg.superseded.as_ref()
-        };
-        if self.deprecated || superseded.is_some() {
-            flags.push("deprecated".into());
-        }
-        if let Some(s) = superseded {
-            flags.push(format!("superseded-by={s}"));
-        }
-        if let Some(a) = &self.alias {
-            flags.push(format!("alias={a}"));
-        }
-        if let Some(a) = &self.deprecated_alias {
-            flags.push(format!("deprecated-alias={a}"));
-        }
-        if self.exported {
-            flags.push("exported".into());
-        }
-        if !is_alias {
-            if let Some(i) = &pkg.inherits {
-                flags.push(format!("inherits={i}"));
-            }
-            for (field, source) in [("name", pkg.name_source), ("version", pkg.version_source)] {
-                match source {
-                    Source::Inherited => flags.push(format!("{field}-inherited")),
-                    Source::Computed => flags.push(format!("{field}-computed")),
-                    Source::Literal => {}
-                }
-            }
-            if !pkg.via.is_empty() {
-                flags.push(format!("via={}", pkg.via.join("+")));
-            }
-        }
-        flags
-    }
 }
 
 fn index_build_systems(module: &Module, data: &mut IndexData) {

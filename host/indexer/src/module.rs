@@ -7,10 +7,29 @@
 //! public definitions that may be packages: `define-public`, exported
 //! `define`, `define-deprecated-package`, `define-deprecated/public-alias`,
 //! `define-deprecated/public` and exported `define-deprecated`.
+//!
+//! It also records what the evaluator needs beyond plain definitions: the
+//! module's macros (`define-syntax` with `syntax-rules`, an equivalent
+//! `syntax-case`, or `identifier-syntax`; `define-syntax-rule`), whose
+//! top-level uses are expanded here (a definition made by a macro gets the
+//! line of the macro call); an exported `identifier-syntax` is a public of
+//! its own (flag `syntax`); `define-record-type*` constructors and field
+//! accessors; `(define-public VAR FORM... EXPR)` with a body, read as
+//! `(begin FORM... EXPR)`; and `(@ (module) var)` targets of deprecated
+//! aliases.  Top-level macro expansion nests at most [`MAX_EXPANSIONS`]
+//! deep.
 
 use std::collections::{HashMap, HashSet};
 
+use crate::macros::{node_count, parse_transformer, Macro};
 use crate::reader::{Datum, Form};
+
+/// Deepest nesting of top-level macro uses expanded by [`scan`] (a use
+/// whose expansion is directly another use does not nest).
+pub const MAX_EXPANSIONS: usize = 32;
+
+/// Most datum nodes produced by expanding one top-level form.
+pub const MAX_EXPANDED_NODES: usize = 2_000_000;
 
 /// One `#:use-module` clause.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,8 +83,9 @@ pub enum PublicKind {
     /// The value of `expr` is the package (or an alias when it is a symbol).
     Value { expr: Datum, deprecated: bool },
     /// `define-deprecated/public-alias` and exported 2-argument
-    /// `define-deprecated`: an alias of `target`.
-    DeprecatedAlias { target: String },
+    /// `define-deprecated`: an alias of `target`, which `expr` (the symbol
+    /// or an `(@ (module) var)` form) evaluates to.
+    DeprecatedAlias { target: String, expr: Datum },
 }
 
 /// A public definition that may bind a package.
@@ -75,7 +95,16 @@ pub struct Public {
     pub line: u32,
     /// Public only because the module exports a plain `define`.
     pub exported: bool,
+    /// An exported `identifier-syntax` macro, not a variable.
+    pub syntax: bool,
     pub kind: PublicKind,
+}
+
+/// A `define-record-type*` type: its syntactic constructor's fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RecordType {
+    /// Field names and `(default X)` expressions, in order.
+    pub fields: Vec<(String, Option<Datum>)>,
 }
 
 /// The scanned contents of one module.
@@ -88,6 +117,12 @@ pub struct Module {
     pub imports: Vec<Import>,
     pub exports: HashSet<String>,
     pub defs: HashMap<String, Def>,
+    /// Macros defined by the module.
+    pub macros: HashMap<String, Macro>,
+    /// `define-record-type*` syntactic constructors.
+    pub records: HashMap<String, RecordType>,
+    /// Record field accessors: accessor name to field name.
+    pub accessors: HashMap<String, String>,
     pub publics: Vec<Public>,
     /// Names visible to importers (public definitions and exports).
     pub visible: HashSet<String>,
@@ -99,6 +134,19 @@ struct Candidate {
     kind: PublicKind,
     /// Public only if exported.
     needs_export: bool,
+    syntax: bool,
+}
+
+impl Candidate {
+    fn new(var: &str, line: u32, kind: PublicKind, needs_export: bool) -> Candidate {
+        Candidate {
+            var: var.to_string(),
+            line,
+            kind,
+            needs_export,
+            syntax: false,
+        }
+    }
 }
 
 /// Scans `forms` (the contents of `path`) as module `name`.
@@ -116,6 +164,7 @@ pub fn scan(name: &str, path: &str, forms: &[Form], warnings: &mut Vec<String>) 
             &mut module,
             &mut candidates,
             warnings,
+            0,
         );
     }
     for c in candidates {
@@ -128,6 +177,7 @@ pub fn scan(name: &str, path: &str, forms: &[Form], warnings: &mut Vec<String>) 
             var: c.var,
             line: c.line,
             exported: c.needs_export,
+            syntax: c.syntax,
             kind: c.kind,
         });
     }
@@ -142,6 +192,7 @@ fn scan_form(
     module: &mut Module,
     candidates: &mut Vec<Candidate>,
     warnings: &mut Vec<String>,
+    expansions: usize,
 ) {
     let Some(items) = datum.as_list() else {
         return;
@@ -161,27 +212,33 @@ fn scan_form(
         }
         "begin" => {
             for item in &items[1..] {
-                scan_form(item, form_line, module, candidates, warnings);
+                scan_form(item, form_line, module, candidates, warnings, expansions);
             }
         }
         "define" | "define-public" | "define*" | "define*-public" => {
             let public = head.ends_with("-public");
             match items.get(1) {
                 Some(Datum::Symbol(var)) => {
-                    if items.len() != 3 {
-                        return;
-                    }
-                    let expr = items[2].clone();
+                    let expr = match items.len() {
+                        3 => items[2].clone(),
+                        // `(define-public x (define base ...) (package ...))`.
+                        n if n > 3 => {
+                            let mut body = vec![Datum::Symbol("begin".into())];
+                            body.extend(items[2..].iter().cloned());
+                            Datum::list(body, form_line)
+                        }
+                        _ => return,
+                    };
                     module.defs.insert(var.clone(), Def::Value(expr.clone()));
-                    candidates.push(Candidate {
-                        var: var.clone(),
-                        line: form_line,
-                        kind: PublicKind::Value {
+                    candidates.push(Candidate::new(
+                        var,
+                        form_line,
+                        PublicKind::Value {
                             expr,
                             deprecated: false,
                         },
-                        needs_export: !public,
-                    });
+                        !public,
+                    ));
                 }
                 Some(signature @ Datum::List { .. }) => {
                     if let Some((name, params)) = parse_signature(signature) {
@@ -211,61 +268,63 @@ fn scan_form(
                     form_line,
                 );
                 module.defs.insert(old.clone(), Def::Value(expr.clone()));
-                candidates.push(Candidate {
-                    var: old.clone(),
-                    line: form_line,
-                    kind: PublicKind::Value {
+                candidates.push(Candidate::new(
+                    old,
+                    form_line,
+                    PublicKind::Value {
                         expr,
                         deprecated: false,
                     },
-                    needs_export: false,
-                });
+                    false,
+                ));
             }
         }
         "define-deprecated/public-alias" | "define-deprecated/alias" => {
-            if let (Some(Datum::Symbol(old)), Some(Datum::Symbol(new))) =
-                (items.get(1), items.get(2))
-            {
-                module
-                    .defs
-                    .insert(old.clone(), Def::Value(Datum::Symbol(new.clone())));
-                candidates.push(Candidate {
-                    var: old.clone(),
-                    line: form_line,
-                    kind: PublicKind::DeprecatedAlias {
-                        target: new.clone(),
-                    },
-                    needs_export: head == "define-deprecated/alias",
-                });
+            if let (Some(Datum::Symbol(old)), Some(new)) = (items.get(1), items.get(2)) {
+                let target = match new {
+                    Datum::Symbol(s) => Some(s.clone()),
+                    other => at_ref(other).map(|(_, var)| var.to_string()),
+                };
+                if let Some(target) = target {
+                    module.defs.insert(old.clone(), Def::Value(new.clone()));
+                    candidates.push(Candidate::new(
+                        old,
+                        form_line,
+                        PublicKind::DeprecatedAlias {
+                            target,
+                            expr: new.clone(),
+                        },
+                        head == "define-deprecated/alias",
+                    ));
+                }
             }
         }
         "define-deprecated" | "define-deprecated/public" => {
             let needs_export = head == "define-deprecated";
             match (items.get(1), items.get(2), items.get(3)) {
-                (Some(Datum::Symbol(var)), Some(Datum::Symbol(alias)), None) => {
-                    module
-                        .defs
-                        .insert(var.clone(), Def::Value(Datum::Symbol(alias.clone())));
-                    candidates.push(Candidate {
-                        var: var.clone(),
-                        line: form_line,
-                        kind: PublicKind::DeprecatedAlias {
-                            target: alias.clone(),
+                (Some(Datum::Symbol(var)), Some(alias @ Datum::Symbol(target)), None) => {
+                    module.defs.insert(var.clone(), Def::Value(alias.clone()));
+                    candidates.push(Candidate::new(
+                        var,
+                        form_line,
+                        PublicKind::DeprecatedAlias {
+                            target: target.clone(),
+                            expr: alias.clone(),
                         },
                         needs_export,
-                    });
+                    ));
                 }
                 (Some(Datum::Symbol(var)), Some(_), Some(expr)) if items.len() == 4 => {
                     module.defs.insert(var.clone(), Def::Value(expr.clone()));
-                    candidates.push(Candidate {
-                        var: var.clone(),
-                        line: form_line,
-                        kind: PublicKind::Value {
+                    candidates.push(Candidate::new(
+                        var,
+                        form_line,
+                        PublicKind::Value {
                             expr: expr.clone(),
                             deprecated: true,
                         },
                         needs_export,
-                    });
+                    ));
                 }
                 (Some(Datum::List { .. }), _, _) => {
                     // A deprecated procedure: not a package.
@@ -276,8 +335,135 @@ fn scan_form(
                 )),
             }
         }
-        _ => {}
+        "define-syntax-rule" => {
+            if let (Some(pattern @ Datum::List { items: p, .. }), Some(template)) =
+                (items.get(1), items.last())
+            {
+                if let (Some(name), true) = (p.first().and_then(Datum::as_symbol), items.len() >= 3)
+                {
+                    module.macros.insert(
+                        name.to_string(),
+                        Macro::Rules {
+                            literals: Vec::new(),
+                            rules: vec![(pattern.clone(), template.clone())],
+                        },
+                    );
+                }
+            }
+        }
+        "define-syntax" => {
+            let [_, Datum::Symbol(name), spec] = items else {
+                return;
+            };
+            let Some(mac) = parse_transformer(spec) else {
+                return;
+            };
+            if let (Macro::Identifier(expr), true) = (&mac, module.exports.contains(name)) {
+                candidates.push(Candidate {
+                    syntax: true,
+                    ..Candidate::new(
+                        name,
+                        form_line,
+                        PublicKind::Value {
+                            expr: expr.clone(),
+                            deprecated: false,
+                        },
+                        true,
+                    )
+                });
+            }
+            module.macros.insert(name.clone(), mac);
+        }
+        "define-record-type*" => scan_record(items, module),
+        _ => {
+            if !matches!(module.macros.get(head), Some(Macro::Rules { .. })) {
+                return;
+            }
+            if expansions >= MAX_EXPANSIONS {
+                warnings.push(format!(
+                    "{}:{form_line}: macro `{head}` expands too deeply; skipped",
+                    module.path
+                ));
+                return;
+            }
+            // A top-level use of one of the module's defining macros.  A
+            // use that expands into another use (a recursive macro, such as
+            // `define-license-predicate`) is expanded in a loop.
+            let mut budget = MAX_EXPANDED_NODES;
+            let mut form = datum.clone();
+            while let Some(mac @ Macro::Rules { .. }) =
+                form.head().and_then(|h| module.macros.get(h))
+            {
+                let Some(out) = mac.expand(&form, form_line) else {
+                    warnings.push(format!(
+                        "{}:{form_line}: use of macro `{head}` not expanded; skipped",
+                        module.path
+                    ));
+                    return;
+                };
+                let size = node_count(&out, budget);
+                if size > budget {
+                    warnings.push(format!(
+                        "{}:{form_line}: macro `{head}` expands to too much; skipped",
+                        module.path
+                    ));
+                    return;
+                }
+                budget -= size;
+                form = out;
+            }
+            scan_form(
+                &form,
+                form_line,
+                module,
+                candidates,
+                warnings,
+                expansions + 1,
+            );
+        }
     }
+}
+
+/// `(@ (module name) var)` or `(@@ ...)`: the module name and the variable.
+pub fn at_ref(d: &Datum) -> Option<(String, &str)> {
+    match (d.head(), d.as_list()) {
+        (Some("@" | "@@"), Some([_, module @ Datum::List { .. }, Datum::Symbol(var)])) => {
+            Some((module.to_string(), var.as_str()))
+        }
+        _ => None,
+    }
+}
+
+/// `(define-record-type* <type> ctor make-ctor pred [this] field...)`.
+fn scan_record(items: &[Datum], module: &mut Module) {
+    let (Some(Datum::Symbol(_)), Some(Datum::Symbol(ctor)), true) =
+        (items.get(1), items.get(2), items.len() >= 5)
+    else {
+        return;
+    };
+    let mut record = RecordType::default();
+    for field in &items[5..] {
+        match field {
+            Datum::Symbol(name) => record.fields.push((name.clone(), None)),
+            Datum::List { items: spec, .. } => {
+                let Some(name) = spec.first().and_then(Datum::as_symbol) else {
+                    continue;
+                };
+                let default = spec[1..].iter().find_map(|x| match x.as_list() {
+                    Some([_, d]) if x.head() == Some("default") => Some(d.clone()),
+                    _ => None,
+                });
+                record.fields.push((name.to_string(), default));
+                if let Some(accessor) = spec.get(1).and_then(Datum::as_symbol) {
+                    module
+                        .accessors
+                        .insert(accessor.to_string(), name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    module.records.insert(ctor.clone(), record);
 }
 
 fn scan_define_module(args: &[Datum], module: &mut Module) {

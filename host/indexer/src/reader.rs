@@ -544,7 +544,8 @@ impl Reader {
                         'f' => s.push('\u{c}'),
                         'v' => s.push('\u{b}'),
                         '0' => s.push('\0'),
-                        '\\' | '"' | '|' | '\'' | '?' => s.push(e),
+                        // Guile accepts `\(` (for Emacs' sake), not `\)`.
+                        '\\' | '"' | '|' | '\'' | '?' | '(' => s.push(e),
                         '\n' => {
                             // Line continuation: skip leading blanks.
                             while matches!(self.peek(), Some(' ' | '\t')) {

@@ -1,16 +1,21 @@
-//! Writes the index as the three TSV files of `data/guix-packages/`.
+//! Writes the index as the four TSV files of `data/guix-packages/`.
 //!
 //! `packages.tsv` is sorted by name (bytewise), then version (natural sort:
 //! runs of digits compare as numbers), then module, then variable;
 //! `build-systems.tsv` by symbol, module, variable; `licenses.tsv` keeps the
 //! order of `guix/licenses.scm`.  Empty flag lists are written as `-`.
+//! `build-system-keywords.tsv` has the header
+//! `build-system<TAB>keywords<TAB>accepts-other-keys`, one row per build
+//! system sorted by symbol, the keywords sorted and comma-separated (an
+//! empty field if there are none), and `yes` or `no`.
 
 use std::cmp::Ordering;
 use std::path::Path;
 
-use crate::{BuildSystemRow, IndexData, LicenseRow, PackageRow};
+use crate::{BuildSystemKeywordsRow, BuildSystemRow, IndexData, LicenseRow, PackageRow};
 
-/// Writes packages.tsv, build-systems.tsv, licenses.tsv in exactly the format of data/guix-packages/
+/// Writes packages.tsv, build-systems.tsv, licenses.tsv and
+/// build-system-keywords.tsv in exactly the format of data/guix-packages/
 /// (same headers, tab-separated, packages sorted by name, then version (natural sort: numeric runs
 /// compared as numbers), then module, then variable; flags comma-separated or `-`).
 pub fn write_tsv(data: &IndexData, out_dir: &Path) -> std::io::Result<()> {
@@ -21,7 +26,29 @@ pub fn write_tsv(data: &IndexData, out_dir: &Path) -> std::io::Result<()> {
         build_systems_tsv(&data.build_systems),
     )?;
     std::fs::write(out_dir.join("licenses.tsv"), licenses_tsv(&data.licenses))?;
+    std::fs::write(
+        out_dir.join("build-system-keywords.tsv"),
+        build_system_keywords_tsv(&data.build_system_keywords),
+    )?;
     Ok(())
+}
+
+/// The text of `build-system-keywords.tsv` for `rows` (sorted here).
+pub fn build_system_keywords_tsv(rows: &[BuildSystemKeywordsRow]) -> String {
+    let mut rows: Vec<&BuildSystemKeywordsRow> = rows.iter().collect();
+    rows.sort_by(|a, b| a.build_system.cmp(&b.build_system));
+    let mut out = String::from("build-system\tkeywords\taccepts-other-keys\n");
+    for r in rows {
+        let mut keywords: Vec<String> = r.keywords.iter().map(|k| clean(k)).collect();
+        keywords.sort();
+        out.push_str(&format!(
+            "{}\t{}\t{}\n",
+            clean(&r.build_system),
+            keywords.join(","),
+            if r.accepts_other_keys { "yes" } else { "no" }
+        ));
+    }
+    out
 }
 
 /// The text of `packages.tsv` for `rows` (sorted here).

@@ -1,56 +1,18 @@
 //! End-to-end tests of the indexer on small Guix-style checkouts written by
-//! the tests, and of the TSV writer against the shipped index.
+//! the tests, of the TSV writer against the shipped index, of the shipped
+//! keyword table against the real-Guix ground truth, and (with
+//! `POTLUCK_GUIX_SOURCE`) of the indexer on the real Guix source against the
+//! shipped index.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
+use std::path::Path;
+
+use common::{flags_text, line_of, parse_tsv, row, shipped, TempDir};
 use potluck_index::{
-    index_checkout, write_tsv, BuildSystemRow, IndexData, IndexError, LicenseRow, PackageRow,
+    index_checkout, index_checkout_with, write_tsv, BuildSystemKeywordsRow, BuildSystemRow,
+    IndexData, IndexError, IndexOptions, LicenseRow, PackageRow,
 };
-
-/// A temporary directory removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!(
-            "potluck-index-test-{}-{tag}-{n}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
-        let path = self.0.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, contents).unwrap();
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The 1-based line of the only line of `text` containing `needle`.
-fn line_of(text: &str, needle: &str) -> u32 {
-    let lines: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| match needle.strip_suffix('\n') {
-            Some(whole) => *l == whole,
-            None => l.contains(needle),
-        })
-        .map(|(i, _)| i + 1)
-        .collect();
-    assert_eq!(lines.len(), 1, "{needle:?} must occur exactly once");
-    lines[0] as u32
-}
 
 const BASE_SCM: &str = r##";;; GNU Guix --- Functional package management for GNU
 ;;; Copyright © 2012, 2013 Someone <someone@example.org>
@@ -222,6 +184,9 @@ command-line arguments, multiple languages, and so on.")
 (define-public hello-static
   (static-package hello))
 
+(define-public hello-unknown
+  (frobnicate-package hello))
+
 (define-public hello-with-chars
   (package
     (name "hello-with-chars")
@@ -385,24 +350,6 @@ const LICENSES_SCM: &str = r##";;; GNU Guix --- Functional package management fo
 )
 "##;
 
-fn row(
-    name: &str,
-    version: &str,
-    module: &str,
-    var: &str,
-    line: u32,
-    flags: &[&str],
-) -> PackageRow {
-    PackageRow {
-        name: name.into(),
-        version: version.into(),
-        module: format!("(gnu packages {module})"),
-        variable: var.into(),
-        line,
-        flags: flags.iter().map(|f| f.to_string()).collect(),
-    }
-}
-
 fn fixture() -> TempDir {
     let dir = TempDir::new("checkout");
     dir.write("gnu/packages/base.scm", BASE_SCM);
@@ -528,6 +475,14 @@ fn expected_packages() -> Vec<PackageRow> {
             &["deprecated", "deprecated-alias=hello"],
         ),
         row(
+            "hello",
+            "2.12.1",
+            "base",
+            "hello-static",
+            b("(define-public hello-static"),
+            &["name-inherited", "version-inherited", "via=static-package"],
+        ),
+        row(
             "hello-with-chars",
             "1.0",
             "base",
@@ -612,10 +567,21 @@ fn indexes_a_guix_style_checkout() {
         vec![
             "gnu/packages/broken.scm:5: unterminated list starting here; file skipped".to_string(),
             format!(
-                "gnu/packages/base.scm:{}: `hello-static` skipped: unsupported procedure or syntax `static-package`",
-                line_of(BASE_SCM, "(define-public hello-static")
+                "gnu/packages/base.scm:{}: `hello-unknown` skipped: unsupported procedure or syntax `frobnicate-package`",
+                line_of(BASE_SCM, "(define-public hello-unknown")
             ),
+            "guix/build-system/gnu.scm: keywords of `gnu-build-system` not derived: its `lower` makes no bag".to_string(),
+            "guix/build-system/luanti.scm: keywords of `copy-like-build-system` not derived: its `lower` is not a lambda".to_string(),
         ]
+    );
+    // `(lambda args #f)` takes no keyword.
+    assert_eq!(
+        data.build_system_keywords,
+        vec![BuildSystemKeywordsRow {
+            build_system: "luanti-mod".into(),
+            keywords: Vec::new(),
+            accepts_other_keys: false,
+        }]
     );
 }
 
@@ -638,6 +604,7 @@ fn writes_the_exact_tsv_text() {
         format!("hello\t2.12.1\t(gnu packages base)\thello\t{}\t-", b("(define-public hello\n")),
         format!("hello\t2.12.1\t(gnu packages base)\thello-minimal\t{}\thidden,inherits=hello,name-inherited,version-inherited", b("(define-public hello-minimal")),
         format!("hello\t2.12.1\t(gnu packages base)\thello-old\t{}\tdeprecated,deprecated-alias=hello", b("(define-deprecated/public-alias")),
+        format!("hello\t2.12.1\t(gnu packages base)\thello-static\t{}\tname-inherited,version-inherited,via=static-package", b("(define-public hello-static")),
         format!("hello-bootstrap\t2.12.1\t(gnu packages base)\thello-bootstrap\t{}\thidden,inherits=hello,version-inherited", b("(define-public hello-bootstrap")),
         format!("hello-fr\t2.12.1\t(gnu packages base)\thello-fr\t{}\tinherits=hello,name-computed,version-inherited,via=make-hello", b("(define-public hello-fr")),
         format!("hello-git\t2.12.1-3.0123456\t(gnu packages base)\thello-git\t{}\tinherits=hello,version-computed", b("(define-public hello-git")),
@@ -726,36 +693,63 @@ fn a_directory_without_gnu_packages_is_an_error() {
     assert!(matches!(err, IndexError::NotACheckout(_)), "{err}");
 }
 
-fn shipped(file: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../data/guix-packages")
-        .join(file);
-    std::fs::read_to_string(path).unwrap()
+/// Writes `data`, shuffled, and returns the four files.
+fn round_trip(mut data: IndexData) -> [String; 4] {
+    data.packages.reverse();
+    data.build_systems.reverse();
+    data.build_system_keywords.reverse();
+    let out = TempDir::new("roundtrip");
+    write_tsv(&data, &out.0).unwrap();
+    let read = |f: &str| std::fs::read_to_string(out.0.join(f)).unwrap();
+    [
+        read("packages.tsv"),
+        read("build-systems.tsv"),
+        read("licenses.tsv"),
+        read("build-system-keywords.tsv"),
+    ]
 }
 
-fn parse_tsv(text: &str, columns: usize) -> Vec<Vec<String>> {
+/// The rows of a `build-system-keywords.tsv` text (also the first three
+/// columns of the ground-truth fixture).
+fn keyword_rows(text: &str) -> Vec<BuildSystemKeywordsRow> {
     text.lines()
         .skip(1)
         .map(|l| {
-            let fields: Vec<String> = l.split('\t').map(str::to_string).collect();
-            assert_eq!(fields.len(), columns, "{l}");
-            fields
+            let f: Vec<&str> = l.split('\t').collect();
+            assert!(f.len() >= 3, "{l}");
+            BuildSystemKeywordsRow {
+                build_system: f[0].to_string(),
+                keywords: f[1]
+                    .split(',')
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                accepts_other_keys: match f[2] {
+                    "yes" => true,
+                    "no" => false,
+                    other => panic!("{other}"),
+                },
+            }
         })
         .collect()
 }
 
-/// Writes `data`, shuffled, and returns the three files.
-fn round_trip(mut data: IndexData) -> (String, String, String) {
-    data.packages.reverse();
-    data.build_systems.reverse();
-    let out = TempDir::new("roundtrip");
-    write_tsv(&data, &out.0).unwrap();
-    let read = |f: &str| std::fs::read_to_string(out.0.join(f)).unwrap();
-    (
-        read("packages.tsv"),
-        read("build-systems.tsv"),
-        read("licenses.tsv"),
-    )
+fn package_rows(text: &str) -> Vec<PackageRow> {
+    parse_tsv(text, 6)
+        .into_iter()
+        .map(|f| PackageRow {
+            name: f[0].clone(),
+            version: f[1].clone(),
+            module: f[2].clone(),
+            variable: f[3].clone(),
+            line: f[4].parse().unwrap(),
+            flags: if f[5] == "-" {
+                Vec::new()
+            } else {
+                f[5].split(',').map(str::to_string).collect()
+            },
+        })
+        .collect()
 }
 
 #[test]
@@ -763,22 +757,9 @@ fn write_tsv_reproduces_the_shipped_index_byte_for_byte() {
     let packages = shipped("packages.tsv");
     let build_systems = shipped("build-systems.tsv");
     let licenses = shipped("licenses.tsv");
+    let keywords = shipped("build-system-keywords.tsv");
     let data = IndexData {
-        packages: parse_tsv(&packages, 6)
-            .into_iter()
-            .map(|f| PackageRow {
-                name: f[0].clone(),
-                version: f[1].clone(),
-                module: f[2].clone(),
-                variable: f[3].clone(),
-                line: f[4].parse().unwrap(),
-                flags: if f[5] == "-" {
-                    Vec::new()
-                } else {
-                    f[5].split(',').map(str::to_string).collect()
-                },
-            })
-            .collect(),
+        packages: package_rows(&packages),
         build_systems: parse_tsv(&build_systems, 3)
             .into_iter()
             .map(|f| BuildSystemRow {
@@ -795,63 +776,183 @@ fn write_tsv_reproduces_the_shipped_index_byte_for_byte() {
                 uri: f[2].clone(),
             })
             .collect(),
+        build_system_keywords: keyword_rows(&keywords),
         warnings: Vec::new(),
     };
     assert_eq!(data.packages.len(), 31_877);
     assert_eq!(data.build_systems.len(), 50);
     assert_eq!(data.licenses.len(), 117);
-    let (p, b, l) = round_trip(data);
+    assert_eq!(data.build_system_keywords.len(), 50);
+    let [p, b, l, k] = round_trip(data);
     assert!(p == packages, "packages.tsv differs");
     assert_eq!(b, build_systems);
     assert_eq!(l, licenses);
+    assert_eq!(k, keywords);
 }
 
-/// With `POTLUCK_GUIX_CHECKOUT=DIR`, indexes a real Guix checkout and
-/// compares it with the shipped index, printing a summary:
-/// `POTLUCK_GUIX_CHECKOUT=~/guix cargo test -p potluck-index -- --ignored --nocapture`.
-/// Rows differ where the checkout's commit differs from the shipped one.
+/// The shipped keyword table is the ground truth made with real Guix
+/// (`tests/fixtures/README.md`), and names every shipped build system.
 #[test]
-#[ignore = "needs a Guix checkout in POTLUCK_GUIX_CHECKOUT"]
-fn compare_with_the_shipped_index() {
-    let Some(dir) = std::env::var_os("POTLUCK_GUIX_CHECKOUT") else {
-        eprintln!("POTLUCK_GUIX_CHECKOUT is not set; nothing compared");
-        return;
-    };
-    let data = index_checkout(Path::new(&dir)).unwrap();
-    let key = |r: &[String]| (r[2].clone(), r[3].clone());
-    let shipped_rows: std::collections::HashMap<_, _> = parse_tsv(&shipped("packages.tsv"), 6)
+fn shipped_keywords_equal_the_real_guix_ground_truth() {
+    let shipped_rows = keyword_rows(&shipped("build-system-keywords.tsv"));
+    let truth = keyword_rows(&common::fixture("build-system-keywords.guix.tsv"));
+    assert_eq!(shipped_rows, truth);
+    let header = shipped("build-system-keywords.tsv");
+    assert!(header.starts_with("build-system\tkeywords\taccepts-other-keys\n"));
+    let symbols: Vec<String> = parse_tsv(&shipped("build-systems.tsv"), 3)
         .into_iter()
-        .map(|r| (key(&r), r))
+        .map(|f| f[0].clone())
         .collect();
-    let (mut same, mut differ, mut extra) = (0, 0, 0);
-    for p in &data.packages {
-        let flags = if p.flags.is_empty() {
-            "-".to_string()
-        } else {
-            p.flags.join(",")
-        };
-        let ours = vec![
-            p.name.clone(),
-            p.version.clone(),
-            p.module.clone(),
-            p.variable.clone(),
-            p.line.to_string(),
-            flags,
-        ];
-        match shipped_rows.get(&key(&ours)) {
-            Some(theirs) if theirs[..2] == ours[..2] && theirs[5] == ours[5] => same += 1,
-            Some(theirs) => {
-                differ += 1;
-                eprintln!("differs: ours {ours:?}\n       shipped {theirs:?}");
+    let keyword_symbols: Vec<String> = truth.iter().map(|r| r.build_system.clone()).collect();
+    assert_eq!(symbols, keyword_symbols);
+}
+
+/// The Guix source the shipped index was made from: `POTLUCK_GUIX_SOURCE`,
+/// a path relative to the current directory or else to the workspace root
+/// (CI sets it to `../shared/guix/src`).  Unset: a loud skip, and a failure
+/// when `CI` is set.
+fn guix_source() -> Option<std::path::PathBuf> {
+    let Some(value) = std::env::var_os("POTLUCK_GUIX_SOURCE") else {
+        eprintln!("\n*** SKIPPED: POTLUCK_GUIX_SOURCE is not set (the Guix source of the shipped index, e.g. ../shared/guix/src) ***\n");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "POTLUCK_GUIX_SOURCE must be set in CI"
+        );
+        return None;
+    };
+    let path = std::path::PathBuf::from(&value);
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let resolved = if path.is_absolute() || path.join("gnu/packages").is_dir() {
+        path
+    } else {
+        workspace.join(path)
+    };
+    assert!(
+        resolved.join("gnu/packages").is_dir(),
+        "POTLUCK_GUIX_SOURCE={value:?}: no gnu/packages in {}",
+        resolved.display()
+    );
+    Some(resolved)
+}
+
+/// Indexes the real Guix source of the shipped index (`POTLUCK_GUIX_SOURCE`)
+/// with the shipped options and checks that it reproduces the shipped
+/// files: every packages.tsv row outside tex.scm exactly, the tex.scm rows
+/// except their line (the checkout's tex.scm differs from the one the
+/// first shipped index was read from; see data/guix-packages/README.md),
+/// build-systems.tsv and licenses.tsv byte for byte, and the keyword table
+/// equal to the ground truth from real Guix.
+#[test]
+fn reproduces_the_shipped_index_from_the_guix_source() {
+    let Some(dir) = guix_source() else { return };
+    let start = std::time::Instant::now();
+    let data = index_checkout_with(&dir, &IndexOptions::shipped()).unwrap();
+    eprintln!(
+        "indexed {} in {:.1} s: {} packages, {} warnings",
+        dir.display(),
+        start.elapsed().as_secs_f64(),
+        data.packages.len(),
+        data.warnings.len()
+    );
+    let tex = "(gnu packages tex)";
+    let key = |r: &PackageRow| (r.module.clone(), r.variable.clone());
+    let ours: std::collections::HashMap<_, _> = data.packages.iter().map(|r| (key(r), r)).collect();
+    assert_eq!(ours.len(), data.packages.len(), "duplicate module/variable");
+    let shipped_rows = package_rows(&shipped("packages.tsv"));
+    let (mut exact, mut tex_rows, mut problems) = (0, 0, Vec::new());
+    for theirs in &shipped_rows {
+        match ours.get(&key(theirs)) {
+            None => problems.push(format!("missing: {theirs:?}")),
+            Some(mine) if theirs.module == tex => {
+                let same = PackageRow {
+                    line: theirs.line,
+                    ..(*mine).clone()
+                };
+                if &same == theirs {
+                    tex_rows += 1;
+                } else {
+                    problems.push(format!("differs: {mine:?}\n shipped {theirs:?}"));
+                }
             }
-            None => extra += 1,
+            Some(mine) if *mine == theirs => exact += 1,
+            Some(mine) => problems.push(format!(
+                "differs: {} {} {} {} {} {}\n shipped {} {} {} {} {} {}",
+                mine.name,
+                mine.version,
+                mine.module,
+                mine.variable,
+                mine.line,
+                flags_text(&mine.flags),
+                theirs.name,
+                theirs.version,
+                theirs.module,
+                theirs.variable,
+                theirs.line,
+                flags_text(&theirs.flags)
+            )),
         }
     }
+    let extra = data.packages.len()
+        - (shipped_rows.len() - problems.iter().filter(|p| p.starts_with("missing")).count());
     eprintln!(
-        "{} rows: {same} same as shipped (name, version, flags), {differ} differ, {extra} not shipped; \
-         {} shipped rows; {} warnings",
-        data.packages.len(),
-        shipped_rows.len(),
-        data.warnings.len()
+        "{exact} rows exact, {tex_rows} tex.scm rows equal but for the line, {} problems, {extra} extra rows",
+        problems.len()
+    );
+    for p in problems.iter().take(30) {
+        eprintln!("{p}");
+    }
+    assert!(
+        problems.is_empty(),
+        "{} rows differ from the shipped index",
+        problems.len()
+    );
+    assert_eq!(extra, 0, "rows not in the shipped index");
+    assert!(tex_rows > 4000, "{tex_rows} tex.scm rows");
+    let [_, b, l, k] = round_trip(data.clone());
+    assert_eq!(b, shipped("build-systems.tsv"));
+    assert_eq!(l, shipped("licenses.tsv"));
+    assert_eq!(
+        data.build_system_keywords.len(),
+        data.build_systems.len(),
+        "{:?}",
+        data.warnings
+    );
+    assert_eq!(
+        keyword_rows(&k),
+        keyword_rows(&common::fixture("build-system-keywords.guix.tsv"))
+    );
+}
+
+/// `index_checkout` (no options) marks nothing stale; the shipped options
+/// mark exactly the rows of the stale file.
+#[test]
+fn stale_files_flag_their_rows() {
+    let dir = fixture();
+    let plain = index_checkout(&dir.0).unwrap();
+    assert!(plain
+        .packages
+        .iter()
+        .all(|r| !r.flags.contains(&"stale-source".to_string())));
+    let options = IndexOptions {
+        stale_files: vec![
+            "gnu/packages/guile.scm".into(),
+            "gnu/packages/missing.scm".into(),
+        ],
+    };
+    let data = index_checkout_with(&dir.0, &options).unwrap();
+    assert_eq!(data.packages.len(), plain.packages.len());
+    for (stale, fresh) in data.packages.iter().zip(&plain.packages) {
+        let mut expected = fresh.clone();
+        if fresh.module == "(gnu packages guile)" {
+            expected.flags.push("stale-source".into());
+        }
+        assert_eq!(stale, &expected);
+    }
+    assert!(data
+        .warnings
+        .contains(&"gnu/packages/missing.scm: listed as stale, but no such file".to_string()));
+    assert_eq!(
+        IndexOptions::shipped().stale_files,
+        vec!["gnu/packages/tex.scm"]
     );
 }

@@ -416,14 +416,18 @@ mod tests {
     #[test]
     fn a_long_line_is_located_not_shown() {
         let src = format!("(x\n{})", "y".repeat(1 << 20));
-        let d = Diagnostic::error(Kind::Syntax, "bad")
-            .in_file("f.scm")
-            .at(&src, 3 + 500_000, 3 + 500_001);
+        let d = Diagnostic::error(Kind::Syntax, "bad").in_file("f.scm").at(
+            &src,
+            3 + 500_000,
+            3 + 500_001,
+        );
         let text = d.render(Some(&src), false);
         assert!(text.len() < 500, "{text}");
         assert!(text.contains("at f.scm:2:500001"), "{text}");
         // The end of a file is a position too.
-        let d = Diagnostic::error(Kind::Syntax, "eof").in_file("f.scm").at("(a", 2, 2);
+        let d = Diagnostic::error(Kind::Syntax, "eof")
+            .in_file("f.scm")
+            .at("(a", 2, 2);
         assert!(d.render(Some("(a"), false).contains("f.scm:1:3"));
     }
 }

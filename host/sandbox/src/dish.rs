@@ -44,7 +44,7 @@ pub struct Source {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SpecList {
+pub struct StringList {
     pub items: Vec<Spanned<String>>,
     pub span: Span,
 }
@@ -59,13 +59,16 @@ pub struct Dish {
     pub source: Source,
     pub build_system: Spanned<String>,
     pub arguments: Spanned<Datum>,
-    pub inputs: SpecList,
-    pub native_inputs: SpecList,
-    pub propagated_inputs: SpecList,
+    pub inputs: StringList,
+    pub native_inputs: StringList,
+    pub propagated_inputs: StringList,
     pub synopsis: Spanned<String>,
     pub description: Spanned<String>,
-    pub license: Spanned<String>,
+    /// One license, or several.
+    pub licenses: StringList,
     pub home_page: Spanned<String>,
     pub span: Span,
+    /// Earlier top-level `potluck-package` forms, whose values were
+    /// dropped (only the last counts).
+    pub discarded: Vec<Span>,
 }
-

@@ -17,5 +17,5 @@ pub mod revalidate;
 mod sandbox;
 
 pub use diagnostic::{Diagnostic, Kind, Severity, Span};
-pub use dish::{Datum, Dish, Source, SpecList, Spanned};
+pub use dish::{Datum, Dish, Source, Spanned, StringList};
 pub use sandbox::{wit, Cache, CacheOutcome, Limits, Sandbox, SandboxError, GUEST_SHA256};

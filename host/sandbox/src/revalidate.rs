@@ -22,7 +22,7 @@ use potluck_contract::limits::{
 };
 
 use crate::diagnostic::{truncate, Diagnostic, Kind, Span};
-use crate::dish::{Datum, Dish, Source, SpecList, Spanned};
+use crate::dish::{Datum, Dish, Source, Spanned, StringList};
 use crate::sandbox::wit;
 
 /// Bytes charged for each datum node, besides its text: about what the host
@@ -85,7 +85,7 @@ impl Checker<'_> {
         })
     }
 
-    fn specs(&mut self, l: wit::SpecList) -> Result<SpecList, Refusal> {
+    fn strings(&mut self, l: wit::StringList) -> Result<StringList, Refusal> {
         let span = self.span(l.span)?;
         if l.items.len() > potluck_contract::limits::MAX_SPECS {
             return Err(format!("{} specifications in one field", l.items.len()).into());
@@ -95,7 +95,7 @@ impl Checker<'_> {
             .into_iter()
             .map(|i| self.string(i))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(SpecList { items, span })
+        Ok(StringList { items, span })
     }
 
     fn datum(&mut self, d: wit::SpannedDatum) -> Result<Spanned<Datum>, Refusal> {
@@ -253,14 +253,23 @@ pub fn from_guest(
             },
             build_system: c.string(p.build_system)?,
             arguments: c.datum(p.arguments)?,
-            inputs: c.specs(p.inputs)?,
-            native_inputs: c.specs(p.native_inputs)?,
-            propagated_inputs: c.specs(p.propagated_inputs)?,
+            inputs: c.strings(p.inputs)?,
+            native_inputs: c.strings(p.native_inputs)?,
+            propagated_inputs: c.strings(p.propagated_inputs)?,
             synopsis: c.string(p.synopsis)?,
             description: c.string(p.description)?,
-            license: c.string(p.license)?,
+            licenses: c.strings(p.licenses)?,
             home_page: c.string(p.home_page)?,
             span: c.span(p.span)?,
+            discarded: {
+                if p.discarded.len() > 16 {
+                    return Err(format!("{} discarded packages", p.discarded.len()).into());
+                }
+                p.discarded
+                    .into_iter()
+                    .map(|s| c.span(s))
+                    .collect::<Result<_, _>>()?
+            },
         })
     })()
     .map_err(|r| match r {

@@ -444,7 +444,9 @@ impl Sandbox {
     ) -> Diagnostic {
         let l = &self.limits;
         // wasmtime's error type for it is private: a test pins its text.
-        if e.chain().any(|c| c.to_string().contains("too much data is being copied")) {
+        if e.chain()
+            .any(|c| c.to_string().contains("too much data is being copied"))
+        {
             return revalidate::too_large(file, l.output_bytes);
         }
         let d = match e.downcast_ref::<Trap>() {

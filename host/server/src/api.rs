@@ -185,4 +185,3 @@ pub struct RepoRecord {
     pub failing: i64,
     pub updated: i64,
 }
-

@@ -47,7 +47,9 @@ fn agent() -> ureq::Agent {
 
 /// Read an answer: its JSON body as `T` when the status is 2xx, the
 /// host's `{"error": …}` otherwise.  The body is read up to 16 MiB.
-fn answer<T: DeserializeOwned>(mut resp: ureq::http::Response<ureq::Body>) -> Result<T, ClientError> {
+fn answer<T: DeserializeOwned>(
+    mut resp: ureq::http::Response<ureq::Body>,
+) -> Result<T, ClientError> {
     let status = resp.status().as_u16();
     let text = resp
         .body_mut()
@@ -62,7 +64,10 @@ fn answer<T: DeserializeOwned>(mut resp: ureq::http::Response<ureq::Body>) -> Re
         return Err(ClientError::Refused { status, message });
     }
     serde_json::from_str(&text).map_err(|e| {
-        ClientError::Protocol(format!("HTTP {status} with an answer this client does not understand ({e}): {}", shown(&text)))
+        ClientError::Protocol(format!(
+            "HTTP {status} with an answer this client does not understand ({e}): {}",
+            shown(&text)
+        ))
     })
 }
 

@@ -25,8 +25,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use potluck_sandbox::diagnostic::{Diagnostic, Kind};
 use potluck_dish::uri::{self, Policy};
+use potluck_sandbox::diagnostic::{Diagnostic, Kind};
 
 /// Limits of one fetch.
 #[derive(Debug, Clone, Copy)]
@@ -495,6 +495,18 @@ fn parse_ls_tree(out: &[u8]) -> Vec<TreeEntry> {
         .collect()
 }
 
+impl From<potluck_dish::git::CommandError> for GitError {
+    fn from(e: potluck_dish::git::CommandError) -> GitError {
+        use potluck_dish::git::CommandError as C;
+        match e {
+            C::Spawn(e) => GitError::Spawn(e),
+            C::Timeout { what, secs } => GitError::Timeout { what, secs },
+            C::TooLarge(n) => GitError::TooLarge(n),
+            C::Failed { what, detail } => GitError::Command { what, detail },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -566,17 +578,5 @@ mod tests {
         assert_eq!(e[0].mode, "100644");
         assert_eq!(e[1].name, b"link.scm");
         assert_eq!(e[2].name, b"\xff.scm");
-    }
-}
-
-impl From<potluck_dish::git::CommandError> for GitError {
-    fn from(e: potluck_dish::git::CommandError) -> GitError {
-        use potluck_dish::git::CommandError as C;
-        match e {
-            C::Spawn(e) => GitError::Spawn(e),
-            C::Timeout { what, secs } => GitError::Timeout { what, secs },
-            C::TooLarge(n) => GitError::TooLarge(n),
-            C::Failed { what, detail } => GitError::Command { what, detail },
-        }
     }
 }

@@ -13,8 +13,8 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use rusqlite::{params, Connection, OptionalExtension};
 pub use crate::api::{Counts, DishRecord, Job, JobState, RepoRecord};
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// A failure of the store itself (not of a job).
 #[derive(Debug, thiserror::Error)]

@@ -19,10 +19,10 @@ use potluck_dish::pipeline::{stem, Pipeline, Report, Target};
 
 use crate::channel::{Channel, ChannelError, ChannelFile, RepoUpdate};
 use crate::git::{self, FetchLimits};
-use potluck_dish::index::Index;
-use potluck_sandbox::Sandbox;
 use crate::store::{Completion, DishRecord, Job, JobState, Store};
+use potluck_dish::index::Index;
 use potluck_dish::uri::Policy;
+use potluck_sandbox::Sandbox;
 
 /// How many times a job tries to commit when the branch keeps moving.
 const MAX_COMMIT_ATTEMPTS: u32 = 5;
@@ -224,7 +224,11 @@ pub fn run_job(host: &Host, job: &Job) -> Completion {
         inputs: None,
         diagnostics: vec![d.clone()],
         source: None,
-        module: Some(layout::module_path(&job.git_url, &job.branch, stem(&d.file))),
+        module: Some(layout::module_path(
+            &job.git_url,
+            &job.branch,
+            stem(&d.file),
+        )),
         module_text: None,
     });
     let reports: Vec<Report> = refused

@@ -3,7 +3,6 @@
 use super::*;
 
 impl ExprGen<'_, '_> {
-
     pub(super) fn int_list(&mut self, d: u32) -> Expr {
         let l = |g: &mut Self| g.gen(Ty::IntList, d);
         let i = |g: &mut Self| g.gen(Ty::Int, d);
@@ -366,7 +365,9 @@ impl ExprGen<'_, '_> {
 
     /// A call of any primitive of the environment with random arguments.
     pub(super) fn random_call(&mut self, depth: u32) -> Expr {
-        let prims: Vec<&'static str> = potluck_guest::bindings::primitives().map(|p| p.name).collect();
+        let prims: Vec<&'static str> = potluck_guest::bindings::primitives()
+            .map(|p| p.name)
+            .collect();
         let name = prims[self.pick(prims.len())];
         let n = self.pick(4);
         let mut args = Vec::with_capacity(n);

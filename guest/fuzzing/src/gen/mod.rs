@@ -687,7 +687,6 @@ impl<'a, 'b> ExprGen<'a, 'b> {
     }
 }
 
-
 fn quote_if_needed(d: Expr) -> Expr {
     match d {
         Expr::Atom(ref s)
@@ -735,4 +734,3 @@ fn char_literal(c: char) -> String {
         c => format!("#\\x{:x}", c as u32),
     }
 }
-

@@ -351,5 +351,4 @@ impl ExprGen<'_, '_> {
             _ => call("min", vec![n(self), n(self)]),
         }
     }
-
 }

@@ -343,5 +343,4 @@ impl ExprGen<'_, '_> {
             _ => call("char-set-xor", vec![any_cs(self), any_cs(self)]),
         }
     }
-
 }

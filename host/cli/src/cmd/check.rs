@@ -149,7 +149,8 @@ pub fn run_pipeline(
         deny_warnings: common.deny_warnings,
         target,
     };
-    let show = common.format == Format::Human && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let show =
+        common.format == Format::Human && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let progress = Progress::new(files.len(), show);
     let reports = pipeline.run_all(files, jobs, &|| progress.inc());
     progress.finish();

@@ -54,7 +54,11 @@ pub fn run(args: EmitArgs) -> anyhow::Result<ExitCode> {
     let reports = run_pipeline(&args.common, files, Some(&target))?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
-    write(&args.out, ".guix-channel", layout::guix_channel().as_bytes())?;
+    write(
+        &args.out,
+        ".guix-channel",
+        layout::guix_channel().as_bytes(),
+    )?;
     let human = Human {
         color: args.common.color.on_stderr(),
         quiet: args.common.quiet,

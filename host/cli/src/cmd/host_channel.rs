@@ -209,4 +209,3 @@ pub fn run(args: HostChannelArgs) -> anyhow::Result<ExitCode> {
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
-

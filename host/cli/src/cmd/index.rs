@@ -18,10 +18,25 @@ pub struct IndexArgs {
     /// Print every warning (definitions that could not be evaluated).
     #[arg(long, short)]
     pub verbose: bool,
+    /// A file of the checkout older than the rest (e.g.
+    /// gnu/packages/tex.scm): its rows get the flag `stale-source`.
+    #[arg(long, value_name = "PATH")]
+    pub stale_file: Vec<String>,
+    /// Make the index as the shipped one was made (the stale files it
+    /// names: gnu/packages/tex.scm).
+    #[arg(long, conflicts_with = "stale_file")]
+    pub shipped: bool,
 }
 
 pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
-    let data = potluck_index::index_checkout(&args.guix_checkout)
+    let options = if args.shipped {
+        potluck_index::IndexOptions::shipped()
+    } else {
+        potluck_index::IndexOptions {
+            stale_files: args.stale_file.clone(),
+        }
+    };
+    let data = potluck_index::index_checkout_with(&args.guix_checkout, &options)
         .with_context(|| format!("cannot index {}", args.guix_checkout.display()))?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;

@@ -58,9 +58,14 @@ pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
     }
     let branch = done.branch.as_deref().unwrap_or("BRANCH");
     println!("next steps:");
-    println!("  1. replace the placeholder synopsis and description in {shown}, and list the inputs");
+    println!(
+        "  1. replace the placeholder synopsis and description in {shown}, and list the inputs"
+    );
     println!("  2. potluck-wasm check");
     println!("  3. git add guix-potluck && git commit -m 'Add potluck dish' && git push");
-    println!("  4. potluck-wasm update {} {branch} --host HOST", done.remote);
+    println!(
+        "  4. potluck-wasm update {} {branch} --host HOST",
+        done.remote
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -4,9 +4,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
+use potluck_sandbox::diagnostic::terminal_safe;
 use potluck_server::api::JobState;
 use potluck_server::client;
-use potluck_sandbox::diagnostic::terminal_safe;
 
 use crate::args::Format;
 
@@ -57,7 +57,13 @@ pub fn run(args: UpdateArgs) -> anyhow::Result<ExitCode> {
             println!(
                 "job {id} {}: {}",
                 j.job.state.as_str(),
-                terminal_safe(j.job.error.as_deref().or(j.job.summary.as_deref()).unwrap_or(""))
+                terminal_safe(
+                    j.job
+                        .error
+                        .as_deref()
+                        .or(j.job.summary.as_deref())
+                        .unwrap_or("")
+                )
             );
             if let Some(c) = &j.job.channel_commit {
                 println!("channel commit {}", terminal_safe(c));
