@@ -60,6 +60,13 @@ fn long_version() -> &'static str {
 }
 
 fn main() -> ExitCode {
+    // Run as the git:// proxy of the shared host (see potluck_server::git::remote).
+    let argv: Vec<String> = std::env::args().collect();
+    if let Some(argv0) = std::env::args_os().next() {
+        if potluck_server::git::remote::is_proxy_invocation(&argv0) {
+            return ExitCode::from(potluck_server::git::remote::proxy_main(&argv) as u8);
+        }
+    }
     let matches = Cli::command().long_version(long_version()).get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(c) => c,

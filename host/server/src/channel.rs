@@ -115,7 +115,69 @@ impl Channel {
                 message: "Start the potluck channel".into(),
             })?;
         }
+        if let Some(commit) = ch.migrate_layout()? {
+            tracing::info!(commit = %commit, "moved the channel to the modules/ layout");
+        }
         Ok(ch)
+    }
+
+    /// Channels written before the `modules/` layout kept the modules at the
+    /// root (`(directory ".")`), where `guix pull` also compiled the dish
+    /// sources of `source/` and failed.  Move modules to `modules/`, dish
+    /// sources to `dishes/`, and write the current `.guix-channel` and
+    /// README, in one commit.  Returns the commit, if one was needed.
+    fn migrate_layout(&self) -> Result<Option<String>, ChannelError> {
+        let current = potluck_dish::layout::guix_channel();
+        let legacy: Vec<String> = self
+            .files()?
+            .into_iter()
+            .filter(|f| {
+                potluck_dish::layout::LEGACY_DIRS
+                    .iter()
+                    .any(|d| f.starts_with(&format!("{d}/")))
+            })
+            .collect();
+        let channel_file = self.read(".guix-channel")?;
+        if legacy.is_empty() && channel_file.as_deref() == Some(current.as_bytes()) {
+            return Ok(None);
+        }
+        let mut files = vec![
+            ChannelFile {
+                path: ".guix-channel".into(),
+                contents: current.into_bytes(),
+            },
+            ChannelFile {
+                path: "README.md".into(),
+                contents: README.as_bytes().to_vec(),
+            },
+        ];
+        for old in &legacy {
+            let new = match old.strip_prefix("source/") {
+                Some(rest) => format!("{}/{rest}", potluck_dish::layout::DISH_DIR),
+                None => format!("{}/{old}", potluck_dish::layout::MODULE_DIR),
+            };
+            let contents = self
+                .read(old)?
+                .ok_or_else(|| self.other(format!("{old} vanished during the migration")))?;
+            files.push(ChannelFile {
+                path: new,
+                contents,
+            });
+        }
+        let outcome = self.update(&RepoUpdate {
+            dirs: potluck_dish::layout::LEGACY_DIRS
+                .iter()
+                .map(|d| d.to_string())
+                .collect(),
+            files,
+            keep: vec![],
+            message: format!(
+                "Move the channel to the {}/ layout\n\nguix pull compiles every .scm file under the directory .guix-channel\nnames; the dish sources now live outside it, in {}/.",
+                potluck_dish::layout::MODULE_DIR,
+                potluck_dish::layout::DISH_DIR
+            ),
+        })?;
+        Ok(outcome.commit)
     }
 
     /// Remove the lock files that `update-ref` creates, and the private
@@ -370,9 +432,11 @@ fn check_path(p: &str) -> Result<(), String> {
 
 const README: &str = "# A potluck channel\n\n\
 This Guix channel is written by a potluck-wasm host: every module under\n\
-`gnu/packages/potluck/` was generated from a dish (a package definition\n\
-published in someone's git repo, kept under `source/`) evaluated in a\n\
-sandbox and validated.  Add it to `~/.config/guix/channels.scm` to use it.\n";
+`modules/gnu/packages/potluck/` was generated from a dish (a package\n\
+definition published in someone's git repository, kept under `dishes/`)\n\
+evaluated in a sandbox and validated.  Add it to\n\
+`~/.config/guix/channels.scm` to use it; the host's status page shows the\n\
+entry to add.\n";
 
 #[cfg(test)]
 mod tests {
@@ -482,5 +546,61 @@ mod tests {
             assert!(check_path(p).is_err(), "{p:?}");
         }
         assert!(check_path("gnu/packages/potluck/x/main/y.scm").is_ok());
+    }
+}
+
+#[cfg(test)]
+mod migration_tests {
+    use super::*;
+
+    #[test]
+    fn a_channel_of_an_older_host_is_moved_in_one_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let git_dir = dir.path().join("channel.git");
+        let ch = Channel::open(&git_dir, None).unwrap();
+        // What an older host wrote.
+        ch.update(&RepoUpdate {
+            dirs: vec![],
+            files: vec![
+                ChannelFile {
+                    path: ".guix-channel".into(),
+                    contents: b"(channel\n  (version 0)\n  (directory \".\"))\n".to_vec(),
+                },
+                ChannelFile {
+                    path: "gnu/packages/potluck/r/main/x.scm".into(),
+                    contents: b"(define-module (gnu packages potluck r main x))".to_vec(),
+                },
+                ChannelFile {
+                    path: "source/r/main/x.scm".into(),
+                    contents: b"(potluck-package)".to_vec(),
+                },
+            ],
+            keep: vec![],
+            message: "old".into(),
+        })
+        .unwrap();
+        let before = ch.head().unwrap();
+        drop(ch);
+        let ch = Channel::open(&git_dir, None).unwrap();
+        let files = ch.files().unwrap();
+        assert_eq!(
+            files,
+            vec![
+                ".guix-channel",
+                "README.md",
+                "dishes/r/main/x.scm",
+                "modules/gnu/packages/potluck/r/main/x.scm"
+            ]
+        );
+        assert_eq!(
+            ch.read(".guix-channel").unwrap().unwrap(),
+            potluck_dish::layout::guix_channel().into_bytes()
+        );
+        let after = ch.head().unwrap();
+        assert_ne!(before, after);
+        // Opening again changes nothing.
+        drop(ch);
+        let ch = Channel::open(&git_dir, None).unwrap();
+        assert_eq!(ch.head().unwrap(), after);
     }
 }

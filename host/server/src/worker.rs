@@ -24,6 +24,45 @@ use potluck_dish::index::Index;
 use potluck_dish::uri::Policy;
 use potluck_sandbox::Sandbox;
 
+/// Most diagnostics stored for one dish (the rest are counted in one more).
+pub const MAX_STORED_DIAGNOSTICS: usize = 20;
+/// Longest rendered text stored for one dish, in bytes.
+pub const MAX_RENDERED: usize = 16 << 10;
+
+/// A dish's diagnostics as the store keeps them: at most
+/// [`MAX_STORED_DIAGNOSTICS`], rendered into at most [`MAX_RENDERED`] bytes.
+fn stored(
+    mut diagnostics: Vec<potluck_sandbox::Diagnostic>,
+    source: Option<&str>,
+) -> (Vec<potluck_sandbox::Diagnostic>, String) {
+    if diagnostics.len() > MAX_STORED_DIAGNOSTICS {
+        let more = diagnostics.len() - MAX_STORED_DIAGNOSTICS;
+        let file = diagnostics[0].file.clone();
+        let kind = diagnostics[MAX_STORED_DIAGNOSTICS].kind;
+        diagnostics.truncate(MAX_STORED_DIAGNOSTICS);
+        diagnostics.push(
+            potluck_sandbox::Diagnostic::error(
+                kind,
+                format!("{more} more diagnostics were left out"),
+            )
+            .in_file(&file)
+            .with_help("run `potluck-wasm check` on the dish to see them all"),
+        );
+    }
+    let mut rendered = String::new();
+    for d in &diagnostics {
+        if !rendered.is_empty() {
+            rendered.push_str("\n\n");
+        }
+        rendered.push_str(&d.render(source, false));
+        if rendered.len() > MAX_RENDERED {
+            rendered = potluck_sandbox::diagnostic::truncate(&rendered, MAX_RENDERED);
+            break;
+        }
+    }
+    (diagnostics, rendered)
+}
+
 /// How many times a job tries to commit when the branch keeps moving.
 const MAX_COMMIT_ATTEMPTS: u32 = 5;
 
@@ -253,6 +292,7 @@ pub fn run_job(host: &Host, job: &Job) -> Completion {
                 update.keep.push(module.dish_file.clone());
             }
         }
+        let (diagnostics, rendered) = stored(r.diagnostics, r.source.as_deref());
         records.push(DishRecord {
             git_url: job.git_url.clone(),
             branch: job.branch.clone(),
@@ -261,13 +301,8 @@ pub fn run_job(host: &Host, job: &Job) -> Completion {
             version: r.dish.as_ref().map(|d| d.version.value.clone()),
             commit: checkout.commit.clone(),
             ok: r.ok,
-            rendered: r
-                .diagnostics
-                .iter()
-                .map(|d| d.render(r.source.as_deref(), false))
-                .collect::<Vec<_>>()
-                .join("\n\n"),
-            diagnostics: r.diagnostics,
+            rendered,
+            diagnostics,
             module_path: Some(module.file.clone()),
             module_name: Some(module.display()),
             updated: 0,

@@ -42,6 +42,14 @@ pub struct HostChannelArgs {
     /// Most jobs waiting in the queue; further requests get 503 with Retry-After.
     #[arg(long, default_value_t = 10_000)]
     pub max_queued: u64,
+    /// Seconds a client has to send its request: the first byte, the
+    /// headers and the body each.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub request_timeout: u64,
+    /// Most HTTP connections open at once (never more than a quarter of the
+    /// file descriptor limit).
+    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=65536))]
+    pub max_connections: u64,
     /// Largest request body, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 8192)]
     pub max_body: usize,
@@ -129,7 +137,16 @@ pub fn run(args: HostChannelArgs) -> anyhow::Result<ExitCode> {
     worker::reset_scratch(&scratch)
         .with_context(|| format!("cannot reset {}", scratch.display()))?;
     let wake = Arc::new(Wake::default());
+    // This program under the proxy's name, for git:// remotes.
+    let bin = args.state.join("bin");
+    std::fs::create_dir_all(&bin).with_context(|| format!("cannot create {}", bin.display()))?;
+    let proxy = bin.join(potluck_server::git::remote::PROXY_NAME);
+    let _ = std::fs::remove_file(&proxy);
+    let exe = std::env::current_exe().context("cannot find this program's executable")?;
+    std::os::unix::fs::symlink(&exe, &proxy)
+        .with_context(|| format!("cannot create {}", proxy.display()))?;
     let fetch = FetchLimits {
+        git_proxy: Some(proxy),
         timeout: Duration::from_secs(args.fetch_timeout),
         max_bytes: args.max_fetch_mib << 20,
         max_dishes: args.max_dishes,
@@ -160,9 +177,9 @@ pub fn run(args: HostChannelArgs) -> anyhow::Result<ExitCode> {
         .build()?;
     let config = ServerConfig {
         max_body: args.max_body,
+        body_timeout: Duration::from_secs(args.request_timeout),
         max_queued: args.max_queued,
         allow_loopback: args.allow_loopback_remotes,
-        ..ServerConfig::default()
     };
     let served: anyhow::Result<()> = rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.listen)
@@ -187,9 +204,18 @@ pub fn run(args: HostChannelArgs) -> anyhow::Result<ExitCode> {
             wake: wake.clone(),
             config,
         });
-        axum::serve(listener, http::router(app))
-            .with_graceful_shutdown(shutdown_signal(int, term))
-            .await?;
+        http::serve::serve(
+            listener,
+            http::router(app),
+            http::serve::Limits {
+                first_byte: Duration::from_secs(args.request_timeout),
+                headers: Duration::from_secs(args.request_timeout),
+                connections: args.max_connections as usize,
+                ..http::serve::Limits::default()
+            },
+            shutdown_signal(int, term),
+        )
+        .await?;
         Ok(())
     });
     stop.store(true, Ordering::SeqCst);

@@ -8,6 +8,8 @@
 //! Every refusal is a 4xx with a JSON `{"error": …}` saying what to fix.
 //! A job is committed to the store before the 202 answer is sent.
 
+pub mod serve;
+
 use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,6 +27,9 @@ use crate::api::{
 use crate::git;
 use crate::store::{Enqueued, Job, JobState, Store};
 use crate::worker::Wake;
+
+/// Most dishes one `/api/dishes` answer lists.
+pub const MAX_DISHES_PER_PAGE: u32 = 1_000;
 
 /// Limits of the HTTP API.
 #[derive(Debug, Clone, Copy)]
@@ -66,6 +71,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/repos", get(repos))
         .route("/api/dishes", get(dishes))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(tower::limit::ConcurrencyLimitLayer::new(1024))
         .with_state(app)
 }
@@ -210,9 +216,18 @@ struct Limit {
     limit: Option<u32>,
 }
 
-async fn dishes(State(app): State<Arc<App>>, Query(q): Query<Limit>) -> Response {
+async fn dishes(
+    State(app): State<Arc<App>>,
+    q: Result<Query<Limit>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = q else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!("`limit` is a number from 1 to {MAX_DISHES_PER_PAGE}: /api/dishes?limit=100"),
+        );
+    };
     let store = app.store.clone();
-    let limit = q.limit.unwrap_or(1000).min(10_000);
+    let limit = q.limit.unwrap_or(100).clamp(1, MAX_DISHES_PER_PAGE);
     match blocking(move || Ok((store.dishes(limit)?, store.counts()?))).await {
         Ok((dishes, counts)) => Json(DishesResponse {
             dishes,
@@ -221,6 +236,13 @@ async fn dishes(State(app): State<Arc<App>>, Query(q): Query<Limit>) -> Response
         .into_response(),
         Err(r) => r,
     }
+}
+
+async fn method_not_allowed() -> Response {
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "this method is not allowed here: POST /api/enqueue-update, GET everything else",
+    )
 }
 
 async fn not_found() -> Response {

@@ -3,8 +3,8 @@
 //! Everything a remote controls is treated as hostile.  [`fetch`] checks the
 //! URL (public `https:`, `http:` or `git:` only) and the branch name (the
 //! rules of `git check-ref-format --branch`), resolves the host itself and
-//! refuses private addresses (and pins them for HTTP so a second DNS answer
-//! cannot differ), then runs `git` with an empty environment and no user or
+//! refuses private addresses and pins them ([`remote`]: a second DNS answer
+//! cannot send git elsewhere), then runs `git` with an empty environment and no user or
 //! system configuration: only the three network protocols allowed, no hooks,
 //! no submodules, no credential helpers or prompts, no redirects, objects
 //! checked with `transfer.fsckObjects`.  The clone is shallow, single-branch,
@@ -20,16 +20,18 @@
 //! Only the chosen files are checked out, into a fresh directory that the
 //! caller reads through cap-std.
 
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+pub mod remote;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use potluck_dish::uri::{self, Policy};
 use potluck_sandbox::diagnostic::{Diagnostic, Kind};
 
+pub use remote::{check_url, Remote};
+
 /// Limits of one fetch.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct FetchLimits {
     /// Wall-clock time for the clone.  Default: 120 s.
     pub timeout: Duration,
@@ -43,6 +45,11 @@ pub struct FetchLimits {
     /// Accept loopback remotes (127.0.0.1, localhost).  For tests only:
     /// a shared host must never fetch from its own machine.  Default: off.
     pub allow_loopback: bool,
+    /// The program `git` runs to reach a `git://` remote: a name of this
+    /// program's own executable ending in [`remote::PROXY_NAME`], which
+    /// connects only to the addresses that were checked.  `None`: `git://`
+    /// remotes are refused.  Default: none.
+    pub git_proxy: Option<PathBuf>,
 }
 
 impl Default for FetchLimits {
@@ -53,6 +60,7 @@ impl Default for FetchLimits {
             max_dishes: 500,
             max_dish_bytes: 1 << 20,
             allow_loopback: false,
+            git_proxy: None,
         }
     }
 }
@@ -133,60 +141,6 @@ pub fn check_branch(branch: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Check a repo URL the way dish URLs are checked (public hosts only).
-pub fn check_url(url: &str, allow_loopback: bool) -> Result<url::Url, String> {
-    if url.starts_with('-') {
-        return Err("a URL must not start with `-`".into());
-    }
-    uri::check_public_uri(url, &["https", "http", "git"], Policy { allow_loopback })
-}
-
-/// Resolve `url`'s host and refuse it unless every address is public.
-/// Returns the addresses, for pinning.
-fn resolve_public(url: &url::Url, allow_loopback: bool) -> Result<Vec<SocketAddr>, GitError> {
-    let host = url
-        .host_str()
-        .ok_or_else(|| GitError::BadUrl("the URL has no host".into()))?
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
-    let port = url.port_or_known_default().unwrap_or(9418);
-    let (tx, rx) = std::sync::mpsc::channel();
-    let h = host.clone();
-    std::thread::spawn(move || {
-        let _ = tx.send(
-            (h.as_str(), port)
-                .to_socket_addrs()
-                .map(|a| a.collect::<Vec<_>>()),
-        );
-    });
-    let addrs = rx
-        .recv_timeout(Duration::from_secs(10))
-        .map_err(|_| GitError::Resolve {
-            host: host.clone(),
-            reason: "DNS did not answer within 10 s".into(),
-        })?
-        .map_err(|e| GitError::Resolve {
-            host: host.clone(),
-            reason: e.to_string(),
-        })?;
-    if addrs.is_empty() {
-        return Err(GitError::Resolve {
-            host,
-            reason: "no addresses".into(),
-        });
-    }
-    for a in &addrs {
-        let ip = a.ip();
-        if !(uri::is_global(ip) || (allow_loopback && ip.is_loopback())) {
-            return Err(GitError::BadUrl(format!(
-                "`{host}` resolves to {ip}, which is not a public address"
-            )));
-        }
-    }
-    Ok(addrs)
-}
-
 /// The shared clean `git` ([`potluck_dish::git::command`]) with what an
 /// untrusted remote adds: no symlinks or NTFS/HFS tricks in checkouts, no
 /// submodules, no redirects, a minimum speed, and every object checked.
@@ -219,6 +173,59 @@ fn run(
     potluck_dish::git::run(cmd, what, timeout, watch, input).map_err(GitError::from)
 }
 
+/// A network command's failure as the public may see it: what went wrong
+/// in general terms, never the addresses, ports or proxy messages git
+/// printed (those are logged for the operator).
+pub(crate) fn network_error(e: GitError) -> GitError {
+    let GitError::Command { what, detail } = e else {
+        return e;
+    };
+    tracing::info!(what = %what, detail = %detail, "git failed on the network");
+    let lower = detail.to_ascii_lowercase();
+    let public = if [
+        "unable to connect",
+        "connection refused",
+        "failed to connect",
+        "could not resolve",
+        "couldn't connect",
+        "timed out",
+        "connection reset",
+        "network is unreachable",
+        "no route to host",
+        "cannot connect",
+        "proxy",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+    {
+        "cannot connect to the repository's host"
+    } else if [
+        "not found",
+        "does not appear to be a git repository",
+        "repository not found",
+        "404",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+    {
+        "the repository was not found at this URL"
+    } else if lower.contains("authentication")
+        || lower.contains("could not read username")
+        || lower.contains("401")
+        || lower.contains("403")
+    {
+        "the repository is not public (the host asked for credentials)"
+    } else if lower.contains("fsck") || lower.contains("object") {
+        "the repository sent invalid objects"
+    } else {
+        "the transfer failed"
+    };
+    GitError::Command {
+        what,
+        detail: public.into(),
+    }
+}
+
 /// Fetch `branch` of `url` into the fresh directory `dest` (created; the
 /// caller removes it) and check out its accepted dish files.
 pub fn fetch(
@@ -227,36 +234,15 @@ pub fn fetch(
     dest: &Path,
     limits: &FetchLimits,
 ) -> Result<Checkout, GitError> {
-    let parsed = check_url(url, limits.allow_loopback).map_err(GitError::BadUrl)?;
+    let remote = Remote::check(url, limits)?;
     check_branch(branch).map_err(GitError::BadBranch)?;
-    let addrs = resolve_public(&parsed, limits.allow_loopback)?;
     std::fs::create_dir_all(dest).map_err(GitError::Io)?;
     let home = dest.join("home");
     let repo = dest.join("repo");
     std::fs::create_dir_all(&home).map_err(GitError::Io)?;
 
     let mut clone = git(&home);
-    let scheme = parsed.scheme();
-    clone
-        .arg("-c")
-        .arg(format!("protocol.{scheme}.allow=always"));
-    if scheme == "http" || scheme == "https" {
-        if let Some(host) = parsed.host_str() {
-            let port = parsed.port_or_known_default().unwrap_or(443);
-            let ips: Vec<String> = addrs
-                .iter()
-                .map(|a| match a.ip() {
-                    IpAddr::V4(v4) => v4.to_string(),
-                    IpAddr::V6(v6) => format!("[{v6}]"),
-                })
-                .collect();
-            let host = host.trim_start_matches('[').trim_end_matches(']');
-            clone.arg("-c").arg(format!(
-                "http.curloptResolve={host}:{port}:{}",
-                ips.join(",")
-            ));
-        }
-    }
+    remote.configure(&mut clone);
     clone
         .args([
             "clone",
@@ -271,7 +257,7 @@ pub fn fetch(
         .arg(format!("--filter=blob:limit={}", limits.max_dish_bytes))
         .arg(format!("--branch={branch}"))
         .arg("--")
-        .arg(url)
+        .arg(remote.url())
         .arg(&repo);
     run(
         clone,
@@ -284,12 +270,10 @@ pub fn fetch(
         GitError::Command { what, detail } if detail.contains("Remote branch") => {
             GitError::Command {
                 what,
-                detail: format!(
-                    "the branch `{branch}` does not exist in the repository ({detail})"
-                ),
+                detail: format!("the branch `{branch}` does not exist in the repository"),
             }
         }
-        other => other,
+        other => network_error(other),
     })?;
 
     let local = |args: &[&str]| {
