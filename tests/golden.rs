@@ -2,7 +2,7 @@
 //! every sample dish, byte for byte.  Regenerate them after an intended
 //! change with:
 //!
-//!     UPDATE_GOLDEN=1 cargo test -p potluck-wasm --test golden
+//!     scripts/regenerate-golden
 //!
 //! and review the diff.
 
@@ -37,7 +37,7 @@ fn diagnostics_match_the_golden_files() {
                 "{name}:\n--- expected\n{expected}\n--- got\n{text}"
             )),
             Err(_) => mismatches.push(format!(
-                "{name}: missing golden file (run with UPDATE_GOLDEN=1)"
+                "{name}: missing golden file (run scripts/regenerate-golden)"
             )),
         }
     }
