@@ -24,8 +24,6 @@ pub mod symbol;
 pub mod value;
 
 #[cfg(test)]
-mod eval_tests;
-#[cfg(test)]
 pub(crate) mod testing;
 
 #[cfg(target_arch = "wasm32")]

@@ -123,11 +123,23 @@ pub struct Server {
 }
 
 impl Server {
+    /// A host that publishes without fetching dish sources: the fixture
+    /// dishes name sources that do not exist.
     pub fn start(state: &Path, extra: &[&str]) -> Server {
         Server::start_with_env(state, extra, &[])
     }
 
     pub fn start_with_env(state: &Path, extra: &[&str], envs: &[(&str, &Path)]) -> Server {
+        Server::spawn(state, extra, envs, false)
+    }
+
+    /// A host that fetches every dish's source and checks its hash before
+    /// publishing, as `host-channel` does by default.
+    pub fn start_verifying(state: &Path, extra: &[&str]) -> Server {
+        Server::spawn(state, extra, &[], true)
+    }
+
+    fn spawn(state: &Path, extra: &[&str], envs: &[(&str, &Path)], verify: bool) -> Server {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -137,6 +149,7 @@ impl Server {
             .args(["host-channel", "--listen", "127.0.0.1:0", "--state"])
             .arg(state)
             .arg("--allow-loopback-remotes")
+            .args((!verify).then_some("--skip-source-verification"))
             .args(extra)
             .env("POTLUCK_CACHE_DIR", cache_dir())
             .envs(envs.iter().copied())

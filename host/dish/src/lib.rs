@@ -6,7 +6,8 @@
 //! the sandbox, then [`validate`] (every field, with [`resolve`] against the
 //! Guix package [`index`]), then [`emit`] (the channel module, read back by
 //! [`readback`] with `lexpr` before anyone may commit it).  [`nix`] and
-//! [`nar`] compute the hashes Guix computes; [`init`] starts a dish.
+//! [`nar`] compute the hashes Guix computes, [`source`] judges a fetched
+//! source; [`init`] starts a dish.
 
 pub mod emit;
 pub mod files;
@@ -21,5 +22,6 @@ pub mod pipeline;
 pub mod pretty;
 pub mod readback;
 pub mod resolve;
+pub mod source;
 pub mod uri;
 pub mod validate;

@@ -218,6 +218,25 @@ pub fn resolve_commit(repo: &Path, rev: &str) -> Result<String, NarError> {
 /// hashed.  The checkout borrows `repo`'s objects (`--shared`) and is
 /// removed afterwards.
 pub fn checkout_hash(repo: &Path, commit: &str, scratch: &Path) -> Result<String, NarError> {
+    checkout_hash_limited(repo, commit, scratch, GIT_TIMEOUT, u64::MAX)
+}
+
+/// [`checkout_hash`] for an untrusted repository: the clone and the
+/// checkout each run under `timeout`, and stop when the scratch space they
+/// write passes `max_bytes` (a small repository may check out into a huge
+/// tree).
+pub fn checkout_hash_limited(
+    repo: &Path,
+    commit: &str,
+    scratch: &Path,
+    timeout: Duration,
+    max_bytes: u64,
+) -> Result<String, NarError> {
+    let limited = |c: Command, what: &str| -> Result<(), NarError> {
+        let watch = (max_bytes != u64::MAX).then_some((scratch, max_bytes));
+        crate::git::run(c, what, timeout, watch, None)?;
+        Ok(())
+    };
     let dir = tempfile::Builder::new()
         .prefix("potluck-checkout-")
         .tempdir_in(scratch)
@@ -229,7 +248,7 @@ pub fn checkout_hash(repo: &Path, commit: &str, scratch: &Path) -> Result<String
         .args(["clone", "--quiet", "--shared", "--no-checkout", "--"])
         .arg(repo)
         .arg(&work);
-    run(clone, "clone")?;
+    limited(clone, "clone")?;
     let mut checkout = git();
     checkout
         .arg("-C")
@@ -237,7 +256,7 @@ pub fn checkout_hash(repo: &Path, commit: &str, scratch: &Path) -> Result<String
         .args(["checkout", "--quiet", "--detach"])
         .arg(commit)
         .arg("--");
-    run(checkout, "checkout")?;
+    limited(checkout, "checkout")?;
     let dotgit = work.join(".git");
     std::fs::remove_dir_all(&dotgit).map_err(io(&dotgit))?;
     hash_dir(&work, &Select::All)

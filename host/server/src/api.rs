@@ -61,6 +61,9 @@ pub struct JobResponse {
     pub job: Job,
     #[serde(default)]
     pub dishes: Vec<DishRecord>,
+    /// `dishes` stopped early to keep the answer under its size cap.
+    #[serde(default)]
+    pub truncated: bool,
 }
 
 /// Totals over everything a host holds.
@@ -74,12 +77,21 @@ pub struct Counts {
     pub queued: u64,
     /// Jobs being worked on.
     pub running: u64,
+    /// Jobs waiting for their sources to be verified.
+    #[serde(default)]
+    pub verifying: u64,
 }
 
 /// `GET /api/repos`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReposResponse {
     pub repos: Vec<RepoRecord>,
+    /// How many repos the host follows in all.
+    #[serde(default)]
+    pub total: u64,
+    /// `repos` stopped early to keep the answer under its size cap.
+    #[serde(default)]
+    pub truncated: bool,
 }
 
 /// `GET /api/dishes`.
@@ -89,6 +101,77 @@ pub struct DishesResponse {
     /// How many dishes the host has in all (`dishes` holds at most the
     /// requested limit).
     pub total: u64,
+    /// `dishes` stopped early to keep the answer under its size cap.
+    #[serde(default)]
+    pub truncated: bool,
+}
+
+/// `GET /api/channel`: how to subscribe.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ChannelResponse {
+    /// The channel's name in `channels.scm`.
+    pub name: String,
+    /// The URL `guix pull` fetches (this host's `/channel.git`).
+    pub url: String,
+    pub branch: String,
+    /// Where authentication starts, when the host signs its commits.
+    pub introduction: Option<Introduction>,
+    /// The entry to add to `~/.config/guix/channels.scm`.
+    pub channels_scm: String,
+}
+
+/// A Guix channel introduction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Introduction {
+    /// The first signed commit.
+    pub commit: String,
+    /// Its signer's OpenPGP fingerprint, as Guix prints it.
+    pub fingerprint: String,
+}
+
+impl ChannelResponse {
+    /// The answer for a channel served at `url`.
+    pub fn new(name: &str, url: &str, branch: &str, introduction: Option<Introduction>) -> Self {
+        let q = scheme_string;
+        let mut scm = format!(
+            "(cons (channel\n        (name '{name})\n        (url {})\n        (branch {})",
+            q(url),
+            q(branch)
+        );
+        if let Some(i) = &introduction {
+            scm.push_str(&format!(
+                "\n        (introduction\n         (make-channel-introduction\n          {}\n          (openpgp-fingerprint\n           {}))))",
+                q(&i.commit),
+                q(&i.fingerprint)
+            ));
+        } else {
+            scm.push(')');
+        }
+        scm.push_str("\n      %default-channels)\n");
+        ChannelResponse {
+            name: name.into(),
+            url: url.into(),
+            branch: branch.into(),
+            introduction,
+            channels_scm: scm,
+        }
+    }
+}
+
+/// `s` as a Scheme string literal.
+fn scheme_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\x{:x};", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The state of a job.
@@ -97,6 +180,9 @@ pub struct DishesResponse {
 pub enum JobState {
     Queued,
     Running,
+    /// Evaluated; waiting for the host to verify the sources its dishes
+    /// name, after which it runs again and publishes.
+    Verifying,
     Done,
     Failed,
 }
@@ -106,6 +192,7 @@ impl JobState {
         match self {
             JobState::Queued => "queued",
             JobState::Running => "running",
+            JobState::Verifying => "verifying",
             JobState::Done => "done",
             JobState::Failed => "failed",
         }
@@ -116,6 +203,7 @@ impl JobState {
         match s {
             "queued" => JobState::Queued,
             "running" => JobState::Running,
+            "verifying" => JobState::Verifying,
             "done" => JobState::Done,
             _ => JobState::Failed,
         }
@@ -168,7 +256,42 @@ pub struct DishRecord {
     pub module_path: Option<String>,
     /// The module name, e.g. `(gnu packages potluck …)`.
     pub module_name: Option<String>,
+    /// What the host found when it fetched the dish's `git-uri` at its
+    /// `git-commit`: none when the dish did not get that far.
+    #[serde(default)]
+    pub source: Option<SourceState>,
     pub updated: i64,
+}
+
+/// The outcome of verifying a dish's source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceState {
+    /// The checkout hashes to the dish's `sha256`.
+    Verified,
+    /// The checkout hashes to something else.
+    Mismatch,
+    /// The commit could not be fetched.
+    Unreachable,
+}
+
+impl SourceState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceState::Verified => "verified",
+            SourceState::Mismatch => "mismatch",
+            SourceState::Unreachable => "unreachable",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SourceState> {
+        match s {
+            "verified" => Some(SourceState::Verified),
+            "mismatch" => Some(SourceState::Mismatch),
+            "unreachable" => Some(SourceState::Unreachable),
+            _ => None,
+        }
+    }
 }
 
 /// A followed repo and branch.
@@ -184,4 +307,27 @@ pub struct RepoRecord {
     pub dishes: i64,
     pub failing: i64,
     pub updated: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_subscription_snippet_is_a_channels_scm_entry() {
+        let r = ChannelResponse::new(
+            "potluck",
+            "https://potluck.example.org/channel.git",
+            "main",
+            Some(Introduction {
+                commit: "0123456789abcdef0123456789abcdef01234567".into(),
+                fingerprint: "CC34 A184 16F3 9355 9235  40C4 BFEA 5437 2BE7 B6BB".into(),
+            }),
+        );
+        assert_eq!(
+            r.channels_scm,
+            "(cons (channel\n        (name 'potluck)\n        (url \"https://potluck.example.org/channel.git\")\n        (branch \"main\")\n        (introduction\n         (make-channel-introduction\n          \"0123456789abcdef0123456789abcdef01234567\"\n          (openpgp-fingerprint\n           \"CC34 A184 16F3 9355 9235  40C4 BFEA 5437 2BE7 B6BB\"))))\n      %default-channels)\n"
+        );
+        assert_eq!(scheme_string("a\"b\\c\n"), "\"a\\\"b\\\\c\\xa;\"");
+    }
 }

@@ -10,6 +10,17 @@
 //! sources); everything else, `.guix-channel` included, is carried over.
 //! When nothing changed no commit is made.  If a push URL is configured the
 //! branch is pushed after each commit (a failed push is retried at the next).
+//!
+//! With a [`Signer`] every commit is signed, and the channel is one Guix
+//! can authenticate: the `keyring` branch holds the public key, and
+//! `.guix-authorizations` on `main` lists its fingerprint from the commit
+//! that introduced it (the channel introduction subscribers start from).
+//! Once a channel has `.guix-authorizations`, a host without the key
+//! refuses to write to it, so no unsigned commit follows a signed one.
+//!
+//! Hosts sharing one channel call [`Channel::open`] and [`Channel::update`]
+//! only while they hold the store's channel lock; with `sync` the branch is
+//! first brought up to the push URL's, which another host may have moved.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,8 +30,26 @@ use std::time::Duration;
 
 use potluck_dish::git::{run, CommandError};
 
+use crate::signing::{spaced, Signer};
+
 /// The branch the channel is published on.
 pub const BRANCH: &str = "main";
+/// The branch holding the signing keys (Guix's default `keyring-reference`).
+pub const KEYRING: &str = "keyring";
+/// The file listing the keys allowed to sign.
+pub const AUTHORIZATIONS: &str = ".guix-authorizations";
+
+/// How a channel is written.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Push `main` (and `keyring`) there after each commit.
+    pub push_url: Option<String>,
+    /// Sign every commit with this key.
+    pub signer: Option<Signer>,
+    /// Before each update, fast-forward to the push URL's branch (several
+    /// hosts pushing to one target).
+    pub sync: bool,
+}
 
 /// Failures of the channel repo.
 #[derive(Debug, thiserror::Error)]
@@ -69,7 +98,7 @@ pub struct Outcome {
 /// The channel repo (bare), serialised by a lock.
 pub struct Channel {
     git_dir: PathBuf,
-    push_url: Option<String>,
+    options: Options,
     lock: Mutex<()>,
 }
 
@@ -83,10 +112,10 @@ impl Channel {
     /// The repo belongs to this host alone: ref lock files left behind by a
     /// host that was killed in the middle of an update are removed (with a
     /// warning), or every later update would fail on them.
-    pub fn open(git_dir: &Path, push_url: Option<String>) -> Result<Channel, ChannelError> {
+    pub fn open(git_dir: &Path, options: Options) -> Result<Channel, ChannelError> {
         let ch = Channel {
             git_dir: git_dir.to_path_buf(),
-            push_url,
+            options,
             lock: Mutex::new(()),
         };
         ch.remove_stale_locks()?;
@@ -97,8 +126,14 @@ impl Channel {
                 .arg(git_dir);
             ch.run(init, "init", None)?;
         }
+        if ch.options.sync {
+            ch.sync_from_target()?;
+        }
+        if let Some(signer) = &ch.options.signer {
+            ch.ensure_keyring(signer)?;
+        }
         if ch.head()?.is_none() {
-            let files = vec![
+            let mut files = vec![
                 ChannelFile {
                     path: ".guix-channel".into(),
                     contents: potluck_dish::layout::guix_channel().into_bytes(),
@@ -108,12 +143,20 @@ impl Channel {
                     contents: README.as_bytes().to_vec(),
                 },
             ];
+            if let Some(signer) = &ch.options.signer {
+                files.push(ChannelFile {
+                    path: AUTHORIZATIONS.into(),
+                    contents: authorizations(signer).into_bytes(),
+                });
+            }
             ch.update(&RepoUpdate {
                 dirs: vec![],
                 files,
                 keep: vec![],
                 message: "Start the potluck channel".into(),
             })?;
+        } else {
+            ch.ensure_authorizations()?;
         }
         if let Some(commit) = ch.migrate_layout()? {
             tracing::info!(commit = %commit, "moved the channel to the modules/ layout");
@@ -246,16 +289,7 @@ impl Channel {
 
     /// The branch's commit, if any.
     pub fn head(&self) -> Result<Option<String>, ChannelError> {
-        let mut c = self.cmd();
-        c.args(["rev-parse", "--verify", "--quiet"])
-            .arg(format!("refs/heads/{BRANCH}^{{commit}}"));
-        match c.output() {
-            Ok(o) if o.status.success() => {
-                Ok(Some(String::from_utf8_lossy(&o.stdout).trim().to_string()))
-            }
-            Ok(_) => Ok(None),
-            Err(e) => Err(self.other(format!("cannot run git: {e}"))),
-        }
+        self.branch_head(BRANCH)
     }
 
     /// The contents of `path` at the branch's commit.
@@ -283,11 +317,32 @@ impl Channel {
             .collect())
     }
 
-    /// Apply `u` as one commit.  `scratch` is a private directory for the
-    /// index file.
+    /// Apply `u` as one commit on `main`.
     pub fn update(&self, u: &RepoUpdate) -> Result<Outcome, ChannelError> {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let old = self.head()?;
+        if self.options.sync {
+            self.sync_from_target()?;
+        }
+        self.update_branch(BRANCH, u)
+    }
+
+    /// The commit of `branch`, if any.
+    fn branch_head(&self, branch: &str) -> Result<Option<String>, ChannelError> {
+        let mut c = self.cmd();
+        c.args(["rev-parse", "--verify", "--quiet"])
+            .arg(format!("refs/heads/{branch}^{{commit}}"));
+        match c.output() {
+            Ok(o) if o.status.success() => {
+                Ok(Some(String::from_utf8_lossy(&o.stdout).trim().to_string()))
+            }
+            Ok(_) => Ok(None),
+            Err(e) => Err(self.other(format!("cannot run git: {e}"))),
+        }
+    }
+
+    /// Apply `u` as one commit on `branch`, signed when there is a signer.
+    fn update_branch(&self, branch: &str, u: &RepoUpdate) -> Result<Outcome, ChannelError> {
+        let old = self.branch_head(branch)?;
         let scratch = tempfile::Builder::new()
             .prefix("index-")
             .tempdir_in(&self.git_dir)
@@ -378,17 +433,24 @@ impl Channel {
                 return Ok(outcome);
             }
         }
-        let mut args = vec!["commit-tree", tree.as_str(), "-m", u.message.as_str()];
+        let mut c = self.cmd();
+        c.args(["commit-tree", tree.as_str(), "-m", u.message.as_str()]);
         if let Some(h) = &old {
-            args.extend(["-p", h.as_str()]);
+            c.args(["-p", h.as_str()]);
         }
-        let commit = self.git(&args, None)?;
-        let refname = format!("refs/heads/{BRANCH}");
+        if let Some(signer) = &self.options.signer {
+            c.env("GNUPGHOME", &signer.home)
+                .arg(format!("-S{}", signer.fingerprint));
+        }
+        let commit = String::from_utf8_lossy(&self.run(c, "commit-tree", None)?)
+            .trim()
+            .to_string();
+        let refname = format!("refs/heads/{branch}");
         let expect = old.clone().unwrap_or_default();
         let mut c = self.cmd();
         c.args(["update-ref", "-m", &u.message, &refname, &commit, &expect]);
         if let Err(e) = self.run(c, "update-ref", None) {
-            if self.head()? != old {
+            if self.branch_head(branch)? != old {
                 return Err(ChannelError::Raced);
             }
             return Err(e);
@@ -398,9 +460,9 @@ impl Channel {
         Ok(outcome)
     }
 
-    /// Push the branch to the push URL, if any; returns the error text.
+    /// Push the branches to the push URL, if any; returns the error text.
     fn push(&self) -> Option<String> {
-        let url = self.push_url.as_ref()?;
+        let url = self.options.push_url.as_ref()?;
         // The operator's own remote: their environment (keys, config) is used.
         let mut c = Command::new("git");
         c.arg("--git-dir")
@@ -408,11 +470,168 @@ impl Channel {
             .args(["push", "--quiet", "--"])
             .arg(url)
             .arg(format!("refs/heads/{BRANCH}:refs/heads/{BRANCH}"));
+        if self.options.signer.is_some() {
+            c.arg(format!("refs/heads/{KEYRING}:refs/heads/{KEYRING}"));
+        }
         match run(c, "push", TIMEOUT, None, None) {
             Ok(_) => None,
             Err(e) => Some(e.to_string()),
         }
     }
+
+    /// Fast-forward `main` to the push URL's `main`, which another host may
+    /// have moved.  A branch that diverged is left as it is (with a
+    /// warning): the next push then fails and says so.
+    fn sync_from_target(&self) -> Result<(), ChannelError> {
+        let Some(url) = self.options.push_url.as_ref() else {
+            return Ok(());
+        };
+        let mut c = Command::new("git");
+        c.arg("--git-dir")
+            .arg(&self.git_dir)
+            .args(["fetch", "--quiet", "--no-tags", "--"])
+            .arg(url)
+            .arg(format!("+refs/heads/{BRANCH}:refs/potluck/target"));
+        if let Err(e) = run(c, "fetch", TIMEOUT, None, None) {
+            // An empty target has no branch yet.
+            tracing::debug!(error = %e, "cannot fetch the target's branch");
+            return Ok(());
+        }
+        let target = self.git(&["rev-parse", "refs/potluck/target"], None)?;
+        let local = self.branch_head(BRANCH)?;
+        let Some(local) = local else {
+            self.git(
+                &["update-ref", &format!("refs/heads/{BRANCH}"), &target],
+                None,
+            )?;
+            return Ok(());
+        };
+        if local == target {
+            return Ok(());
+        }
+        let mut ancestor = self.cmd();
+        ancestor.args(["merge-base", "--is-ancestor", &local, &target]);
+        if self.run(ancestor, "merge-base", None).is_ok() {
+            self.git(
+                &[
+                    "update-ref",
+                    &format!("refs/heads/{BRANCH}"),
+                    &target,
+                    &local,
+                ],
+                None,
+            )?;
+        } else {
+            tracing::warn!(%local, %target, "the channel branch and the target's have diverged");
+        }
+        Ok(())
+    }
+
+    /// Put the signer's public key on the `keyring` branch.
+    fn ensure_keyring(&self, signer: &Signer) -> Result<(), ChannelError> {
+        let name = signer.key_file_name();
+        let mut c = self.cmd();
+        c.args(["cat-file", "blob"])
+            .arg(format!("refs/heads/{KEYRING}:{name}"));
+        if let Ok(o) = c.output() {
+            if o.status.success() && o.stdout == signer.public_key {
+                return Ok(());
+            }
+        }
+        self.update_branch(
+            KEYRING,
+            &RepoUpdate {
+                dirs: vec![],
+                files: vec![ChannelFile {
+                    path: name,
+                    contents: signer.public_key.clone(),
+                }],
+                keep: vec![],
+                message: "Add the potluck host's signing key".into(),
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Make `.guix-authorizations` list the signer, or refuse: a channel
+    /// that has it must only get commits signed by a key it lists.
+    fn ensure_authorizations(&self) -> Result<(), ChannelError> {
+        let current = self.read(AUTHORIZATIONS)?;
+        match (&self.options.signer, current) {
+            (None, None) => Ok(()),
+            (None, Some(_)) => Err(self.other(format!(
+                "this channel is signed ({AUTHORIZATIONS} is in it): give the host its                  --signing-key, or its subscribers could not authenticate the next commit"
+            ))),
+            (Some(signer), Some(text)) => {
+                let listed: String = String::from_utf8_lossy(&text)
+                    .chars()
+                    .filter(|c| c.is_ascii_hexdigit())
+                    .collect::<String>()
+                    .to_ascii_uppercase();
+                if listed.contains(&signer.fingerprint) {
+                    Ok(())
+                } else {
+                    Err(self.other(format!(
+                        "{AUTHORIZATIONS} does not list the signing key {}; only a key it lists                          may sign, so sign with one of those",
+                        signer.spaced_fingerprint()
+                    )))
+                }
+            }
+            (Some(signer), None) => {
+                self.update_branch(
+                    BRANCH,
+                    &RepoUpdate {
+                        dirs: vec![],
+                        files: vec![ChannelFile {
+                            path: AUTHORIZATIONS.into(),
+                            contents: authorizations(signer).into_bytes(),
+                        }],
+                        keep: vec![],
+                        message: "Authorize the potluck host's signing key\n\n\
+                                  This commit is the channel's introduction."
+                            .into(),
+                    },
+                )?;
+                Ok(())
+            }
+        }
+    }
+
+    /// The channel introduction: the commit that added
+    /// `.guix-authorizations`, if there is one.
+    pub fn introduction(&self) -> Result<Option<String>, ChannelError> {
+        if self.head()?.is_none() {
+            return Ok(None);
+        }
+        let out = self.git(
+            &[
+                "log",
+                "--reverse",
+                "--diff-filter=A",
+                "--format=%H",
+                &format!("refs/heads/{BRANCH}"),
+                "--",
+                AUTHORIZATIONS,
+            ],
+            None,
+        )?;
+        Ok(out.lines().next().map(str::to_string))
+    }
+
+    /// The signer, if commits are signed.
+    pub fn signer(&self) -> Option<&Signer> {
+        self.options.signer.as_ref()
+    }
+}
+
+/// `.guix-authorizations` listing `signer`.
+fn authorizations(signer: &Signer) -> String {
+    format!(
+        ";; The OpenPGP keys allowed to sign this channel's commits (the keys\n\
+         ;; themselves are on the `{KEYRING}' branch).\n\
+         (authorizations\n (version 0)\n ((\"{}\"\n   (name \"potluck-host\"))))\n",
+        spaced(&signer.fingerprint)
+    )
 }
 
 /// Paths written to the channel are plain relative paths.
@@ -453,11 +672,14 @@ mod tests {
     fn lock_files_left_by_a_killed_host_do_not_block_updates() {
         let dir = tempfile::tempdir().unwrap();
         let git_dir = dir.path().join("channel.git");
-        let first = Channel::open(&git_dir, None).unwrap().head().unwrap();
+        let first = Channel::open(&git_dir, Options::default())
+            .unwrap()
+            .head()
+            .unwrap();
         // As a host killed inside `git update-ref` leaves them.
         std::fs::write(git_dir.join("HEAD.lock"), "").unwrap();
         std::fs::write(git_dir.join("refs/heads/main.lock"), "").unwrap();
-        let ch = Channel::open(&git_dir, None).unwrap();
+        let ch = Channel::open(&git_dir, Options::default()).unwrap();
         assert_eq!(ch.head().unwrap(), first);
         let o = ch
             .update(&RepoUpdate {
@@ -474,7 +696,7 @@ mod tests {
     #[test]
     fn updates_replace_keep_and_remove_only_the_repos_dirs() {
         let dir = tempfile::tempdir().unwrap();
-        let ch = Channel::open(&dir.path().join("channel.git"), None).unwrap();
+        let ch = Channel::open(&dir.path().join("channel.git"), Options::default()).unwrap();
         let first = ch.head().unwrap().unwrap();
         assert!(ch.read(".guix-channel").unwrap().is_some());
         let dirs = vec!["m/a".to_string(), "s/a".to_string()];
@@ -557,7 +779,7 @@ mod migration_tests {
     fn a_channel_of_an_older_host_is_moved_in_one_commit() {
         let dir = tempfile::tempdir().unwrap();
         let git_dir = dir.path().join("channel.git");
-        let ch = Channel::open(&git_dir, None).unwrap();
+        let ch = Channel::open(&git_dir, Options::default()).unwrap();
         // What an older host wrote.
         ch.update(&RepoUpdate {
             dirs: vec![],
@@ -581,7 +803,7 @@ mod migration_tests {
         .unwrap();
         let before = ch.head().unwrap();
         drop(ch);
-        let ch = Channel::open(&git_dir, None).unwrap();
+        let ch = Channel::open(&git_dir, Options::default()).unwrap();
         let files = ch.files().unwrap();
         assert_eq!(
             files,
@@ -600,7 +822,7 @@ mod migration_tests {
         assert_ne!(before, after);
         // Opening again changes nothing.
         drop(ch);
-        let ch = Channel::open(&git_dir, None).unwrap();
+        let ch = Channel::open(&git_dir, Options::default()).unwrap();
         assert_eq!(ch.head().unwrap(), after);
     }
 }

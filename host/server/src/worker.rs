@@ -8,6 +8,7 @@
 //! second run finds the channel already up to date and commits nothing.
 //! One failing dish never stops the others: it keeps its last good module.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -18,9 +19,14 @@ use potluck_dish::layout;
 use potluck_dish::pipeline::{stem, Pipeline, Report, Target};
 
 use crate::channel::{Channel, ChannelError, ChannelFile, RepoUpdate};
+use crate::git::source::SourceLimits;
 use crate::git::{self, FetchLimits};
-use crate::store::{Completion, DishRecord, Job, JobState, Store};
+use crate::store::{
+    Completion, DishRecord, Job, JobState, Lease, SourceKey, SourceRecord, SourceState, Store,
+    MAX_ATTEMPTS, UNREACHABLE_TTL,
+};
 use potluck_dish::index::Index;
+use potluck_dish::source::Verdict;
 use potluck_dish::uri::Policy;
 use potluck_sandbox::Sandbox;
 
@@ -103,43 +109,187 @@ pub struct Host {
     pub fetch: FetchLimits,
     /// Validation policy for the dishes (loopback URIs only in tests).
     pub policy: Policy,
+    /// This process's claims, and how long each lasts without renewal.
+    pub lease: Lease,
+    /// Verify every dish's source before publishing it.  Default: on.
+    pub verify_sources: bool,
+    pub source_limits: SourceLimits,
+    /// The jobs and source checks this process holds (the heartbeat
+    /// renews their leases).
+    pub held: Held,
 }
 
-/// Start `n` worker threads; they stop (after their current job) once
-/// `stop` is set.
-pub fn spawn(host: Arc<Host>, n: usize, stop: Arc<AtomicBool>) -> Vec<std::thread::JoinHandle<()>> {
-    (0..n)
-        .map(|i| {
-            let host = host.clone();
-            let stop = stop.clone();
-            std::thread::Builder::new()
-                .name(format!("potluck-worker-{i}"))
-                .spawn(move || worker_loop(&host, &stop))
-                .expect("cannot start a worker thread")
-        })
-        .collect()
+/// The leases a process holds.
+#[derive(Debug, Default)]
+pub struct Held {
+    jobs: Mutex<HashSet<i64>>,
+    sources: Mutex<HashSet<i64>>,
+}
+
+impl Held {
+    fn set(set: &Mutex<HashSet<i64>>) -> std::sync::MutexGuard<'_, HashSet<i64>> {
+        set.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Start or stop renewing the lease of source check `id`.
+    pub fn hold_source(&self, id: i64, held: bool) {
+        let mut set = Held::set(&self.sources);
+        if held {
+            set.insert(id);
+        } else {
+            set.remove(&id);
+        }
+    }
+}
+
+/// What a job run ends with.
+pub enum Outcome {
+    /// The job is finished: record this.
+    Finished(Completion),
+    /// The job must wait until these sources are verified.
+    AwaitSources(Vec<SourceKey>),
+}
+
+/// Start `n` job workers, `sources` source workers and the heartbeat; they
+/// stop (after their current task) once `stop` is set.
+pub fn spawn(
+    host: Arc<Host>,
+    n: usize,
+    sources: usize,
+    stop: Arc<AtomicBool>,
+) -> Vec<std::thread::JoinHandle<()>> {
+    let mut handles = Vec::new();
+    let thread = |name: String, f: Box<dyn FnOnce() + Send>| {
+        std::thread::Builder::new()
+            .name(name)
+            .spawn(f)
+            .expect("cannot start a worker thread")
+    };
+    for i in 0..n {
+        let (host, stop) = (host.clone(), stop.clone());
+        handles.push(thread(
+            format!("potluck-worker-{i}"),
+            Box::new(move || worker_loop(&host, &stop)),
+        ));
+    }
+    for i in 0..sources {
+        let (host, stop) = (host.clone(), stop.clone());
+        handles.push(thread(
+            format!("potluck-source-{i}"),
+            Box::new(move || crate::verify::source_loop(&host, &stop)),
+        ));
+    }
+    if n + sources > 0 {
+        let (host, stop) = (host.clone(), stop.clone());
+        handles.push(thread(
+            "potluck-heartbeat".into(),
+            Box::new(move || heartbeat(&host, &stop)),
+        ));
+    }
+    handles
+}
+
+/// Renew this process's leases every third of their length.
+fn heartbeat(host: &Host, stop: &AtomicBool) {
+    let every = host.lease.duration / 3;
+    let mut last = Instant::now();
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(50).min(every));
+        if last.elapsed() < every {
+            continue;
+        }
+        last = Instant::now();
+        let jobs: Vec<i64> = Held::set(&host.held.jobs).iter().copied().collect();
+        if !jobs.is_empty() {
+            match host.store.renew(&host.lease, &jobs) {
+                Ok(kept) if kept.len() < jobs.len() => {
+                    tracing::warn!(
+                        ?jobs,
+                        ?kept,
+                        "lost the lease of a job (another host took it)"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot renew the leases of running jobs"),
+            }
+        }
+        let sources: Vec<i64> = Held::set(&host.held.sources).iter().copied().collect();
+        if !sources.is_empty() {
+            if let Err(e) = host.store.renew_sources(&host.lease, &sources) {
+                tracing::warn!(error = %e, "cannot renew the leases of source checks");
+            }
+        }
+    }
+}
+
+/// Call `f` until it succeeds, `stop` is set or about a minute has passed
+/// (then the lease runs out and the task is taken again).
+pub(crate) fn persist<T>(
+    what: &str,
+    stop: &AtomicBool,
+    mut f: impl FnMut() -> Result<T, crate::store::StoreError>,
+) -> Option<T> {
+    let mut wait = Duration::from_millis(100);
+    let start = Instant::now();
+    loop {
+        match f() {
+            Ok(v) => return Some(v),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot {what}; trying again");
+                if stop.load(Ordering::SeqCst) || start.elapsed() > Duration::from_secs(60) {
+                    tracing::error!("giving up: the task will run again when its lease expires");
+                    return None;
+                }
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
 }
 
 fn worker_loop(host: &Host, stop: &AtomicBool) {
     while !stop.load(Ordering::SeqCst) {
-        match host.store.claim() {
+        match host.store.claim(&host.lease) {
             Ok(Some(job)) => {
+                Held::set(&host.held.jobs).insert(job.id);
                 let start = Instant::now();
                 tracing::info!(job = job.id, url = %job.git_url, branch = %job.branch, attempt = job.attempts, "job started");
-                let c = run_job(host, &job);
-                tracing::info!(
-                    job = job.id,
-                    state = ?c.state,
-                    commit = c.commit.as_deref().unwrap_or("-"),
-                    channel_commit = c.channel_commit.as_deref().unwrap_or("-"),
-                    error = c.error.as_deref().unwrap_or("-"),
-                    ms = start.elapsed().as_millis() as u64,
-                    "job finished"
-                );
-                if let Err(e) = host.store.complete(job.id, &c) {
-                    tracing::error!(job = job.id, error = %e, "cannot record the job's result");
-                    std::thread::sleep(Duration::from_secs(1));
+                let outcome = run_job(host, &job);
+                let holder = host.lease.holder.as_str();
+                match outcome {
+                    Outcome::Finished(c) => {
+                        tracing::info!(
+                            job = job.id,
+                            state = ?c.state,
+                            commit = c.commit.as_deref().unwrap_or("-"),
+                            channel_commit = c.channel_commit.as_deref().unwrap_or("-"),
+                            error = c.error.as_deref().unwrap_or("-"),
+                            ms = start.elapsed().as_millis() as u64,
+                            "job finished"
+                        );
+                        if persist("record the job's result", stop, || {
+                            host.store.complete(job.id, holder, &c)
+                        }) == Some(false)
+                        {
+                            tracing::warn!(
+                                job = job.id,
+                                "the job's lease was lost; its result is dropped"
+                            );
+                        }
+                    }
+                    Outcome::AwaitSources(keys) => {
+                        tracing::info!(
+                            job = job.id,
+                            sources = keys.len(),
+                            "job waits for its sources to be verified"
+                        );
+                        persist("park the job", stop, || {
+                            host.store.await_sources(job.id, holder, &keys)
+                        });
+                        host.wake.notify();
+                    }
                 }
+                Held::set(&host.held.jobs).remove(&job.id);
             }
             Ok(None) => host.wake.wait(Duration::from_millis(500)),
             Err(e) => {
@@ -203,8 +353,16 @@ fn failed(error: String) -> Completion {
     }
 }
 
-/// Run one job to its completion record (never panics on bad input).
-pub fn run_job(host: &Host, job: &Job) -> Completion {
+/// Run one job to its completion record, or to the sources it must wait
+/// for (never panics on bad input).
+pub fn run_job(host: &Host, job: &Job) -> Outcome {
+    match evaluate_and_publish(host, job) {
+        Ok(o) => o,
+        Err(c) => Outcome::Finished(c),
+    }
+}
+
+fn evaluate_and_publish(host: &Host, job: &Job) -> Result<Outcome, Completion> {
     let dest = host
         .scratch
         .join(format!("job-{}-{}", job.id, job.attempts));
@@ -212,19 +370,19 @@ pub fn run_job(host: &Host, job: &Job) -> Completion {
     let _ = std::fs::remove_dir_all(&dest);
     let checkout = match git::fetch(&job.git_url, &job.branch, &dest, &host.fetch) {
         Ok(c) => c,
-        Err(e) => return failed(e.to_string()),
+        Err(e) => return Err(failed(e.to_string())),
     };
     let dirs = layout::repo_dirs(&job.git_url, &job.branch);
     let key = &dirs.key;
     match host.store.claim_dir(key, &job.git_url, &job.branch) {
         Ok((url, branch)) if url != job.git_url || branch != job.branch => {
-            return failed(format!(
+            return Err(failed(format!(
                 "the channel directory `{key}` already belongs to {url} branch {branch}; \
                  publish from a repo URL or branch with a different name"
-            ))
+            )))
         }
         Ok(_) => {}
-        Err(e) => return failed(format!("store: {e}")),
+        Err(e) => return Err(failed(format!("store: {e}"))),
     }
     let files = match files::collect_dir(
         &checkout.dish_dir,
@@ -232,7 +390,7 @@ pub fn run_job(host: &Host, job: &Job) -> Completion {
         host.fetch.max_dish_bytes as usize,
     ) {
         Ok(f) => f,
-        Err(e) => return failed(e.to_string()),
+        Err(e) => return Err(failed(e.to_string())),
     };
     let target = Target {
         repo: job.git_url.clone(),
@@ -270,11 +428,64 @@ pub fn run_job(host: &Host, job: &Job) -> Completion {
         )),
         module_text: None,
     });
-    let reports: Vec<Report> = refused
+    let mut reports: Vec<Report> = refused
         .chain(files.into_iter().map(|f| pipeline.run(f)))
         .collect();
+    // Every dish that passed is published only with a verified source.
+    let mut verdicts: Vec<Option<Verdict>> = vec![None; reports.len()];
+    if host.verify_sources {
+        let mut pending = Vec::new();
+        for (r, verdict) in reports.iter().zip(verdicts.iter_mut()) {
+            let Some(dish) = r.dish.as_ref().filter(|_| r.ok) else {
+                continue;
+            };
+            let key = SourceKey {
+                url: dish.source.git_uri.value.clone(),
+                commit: dish.source.git_commit.value.clone(),
+            };
+            let known = match host.store.source(&key) {
+                Ok(k) => k,
+                Err(e) => return Err(failed(format!("store: {e}"))),
+            };
+            *verdict = match known {
+                Some(SourceRecord::Hashed(h)) => Some(Verdict::of_hash(dish, &h)),
+                Some(SourceRecord::Unreachable { error, checked })
+                    if checked >= crate::store::now() - UNREACHABLE_TTL.as_secs() as i64 =>
+                {
+                    Some(Verdict::Unreachable(error))
+                }
+                _ => {
+                    pending.push(key);
+                    None
+                }
+            };
+        }
+        if !pending.is_empty() {
+            if job.attempts < MAX_ATTEMPTS {
+                pending.sort();
+                pending.dedup();
+                return Ok(Outcome::AwaitSources(pending));
+            }
+            for (r, verdict) in reports.iter().zip(verdicts.iter_mut()) {
+                if r.ok && verdict.is_none() {
+                    *verdict = Some(Verdict::Unreachable(
+                        "the host could not finish checking it; send the update again".into(),
+                    ));
+                }
+            }
+        }
+        for (r, verdict) in reports.iter_mut().zip(&verdicts) {
+            let (Some(dish), Some(v)) = (r.dish.as_ref(), verdict) else {
+                continue;
+            };
+            if let Some(d) = potluck_dish::source::diagnostic(dish, r.source.as_deref(), v) {
+                r.diagnostics.push(d);
+                r.ok = false;
+            }
+        }
+    }
     let mut records = Vec::with_capacity(reports.len());
-    for r in reports {
+    for (r, verdict) in reports.into_iter().zip(verdicts) {
         let module = r.module.clone().expect("the pipeline has a target");
         match (&r.module_text, &r.source) {
             (Some(text), Some(source)) if r.ok => {
@@ -305,6 +516,11 @@ pub fn run_job(host: &Host, job: &Job) -> Completion {
             diagnostics,
             module_path: Some(module.file.clone()),
             module_name: Some(module.display()),
+            source: verdict.map(|v| match v {
+                Verdict::Verified => SourceState::Verified,
+                Verdict::Mismatch { .. } => SourceState::Mismatch,
+                Verdict::Unreachable(_) => SourceState::Unreachable,
+            }),
             updated: 0,
         });
     }
@@ -317,7 +533,7 @@ pub fn run_job(host: &Host, job: &Job) -> Completion {
         match host.channel.update(&update) {
             Ok(o) => break o,
             Err(ChannelError::Raced) if attempt < MAX_COMMIT_ATTEMPTS => continue,
-            Err(e) => return failed(e.to_string()),
+            Err(e) => return Err(failed(e.to_string())),
         }
     };
     if let Some(e) = &outcome.push_error {
@@ -359,7 +575,7 @@ pub fn run_job(host: &Host, job: &Job) -> Completion {
     if outcome.commit.is_none() {
         summary.push_str("; the channel was already up to date");
     }
-    Completion {
+    Ok(Outcome::Finished(Completion {
         state: JobState::Done,
         commit: Some(checkout.commit),
         channel_commit: outcome.commit,
@@ -367,5 +583,5 @@ pub fn run_job(host: &Host, job: &Job) -> Completion {
         summary,
         dishes: records,
         replace_dishes: true,
-    }
+    }))
 }

@@ -334,13 +334,13 @@ pub fn check(text: &str) -> Vec<Problem> {
                 }
                 let names: Vec<&str> = known().collect();
                 let mut help = match potluck_contract::distance::closest(name, &names) {
-                    Some(c) => format!("did you mean @{c}? "),
+                    Some(c) => format!("did you mean @{c}? Or, "),
                     None => String::new(),
                 };
                 help.push_str(if after_word {
                     at_sign_help
                 } else {
-                    "or write @@ for an at sign"
+                    "for an at sign, write @@"
                 });
                 error(
                     &mut out,

@@ -21,6 +21,7 @@
 //! caller reads through cap-std.
 
 pub mod remote;
+pub mod source;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
