@@ -29,40 +29,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::host::*;
-use common::{cli, fixtures, scm_files, tempdir};
+use common::{cli, fixtures, guix_source, scm_files, tempdir};
 
 const SKEW_REMOVE: &str = "remove:gnu/packages/textutils.scm:oniguruma";
 const SKEW_MOVE: &str = "move:gnu/packages/image.scm:libpng-next:gnu/packages/pretty-print.scm";
-
-/// The Guix source, or `None` after saying loudly why the test cannot run
-/// (a panic under `CI`).
-fn guix_source() -> Option<PathBuf> {
-    let missing = |why: String| {
-        let text = format!(
-            "\n*** SKIPPED the real-Guix channel test: {why}.\n\
-             *** Set POTLUCK_GUIX_SOURCE to a Guix source tree (CI uses ../shared/guix/src)\n\
-             *** and install Guile 3.0 with Guix's libraries (scripts/setup --test).\n"
-        );
-        if std::env::var_os("CI").is_some() {
-            panic!("{text}");
-        }
-        eprintln!("{text}");
-        None
-    };
-    let Some(src) = std::env::var_os("POTLUCK_GUIX_SOURCE") else {
-        return missing("POTLUCK_GUIX_SOURCE is not set".into());
-    };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let src = root.join(src);
-    if !src.join("guix/channels.scm").is_file() {
-        return missing(format!("{} has no guix/channels.scm", src.display()));
-    }
-    match Command::new("guile").arg("--version").output() {
-        Ok(o) if o.status.success() => {}
-        _ => return missing("guile is not on PATH".into()),
-    }
-    Some(src.canonicalize().unwrap())
-}
 
 /// One RESULT line of the checker.
 #[derive(Debug, Clone)]
@@ -168,7 +138,9 @@ fn broken_channel(emitted: &Path, to: &Path) {
 
 #[test]
 fn real_guix_pulls_and_builds_the_channels_we_publish() {
-    let Some(guix) = guix_source() else { return };
+    let Some(guix) = guix_source("the real-Guix channel test") else {
+        return;
+    };
     let tmp = tempdir();
     let tmp = tmp.path();
 

@@ -92,3 +92,33 @@ pub fn golden_or_update(name: &str, actual: &str) -> String {
         )
     })
 }
+
+/// The Guix source, or `None` after saying loudly why the test cannot run
+/// (a panic under `CI`).
+pub fn guix_source(test: &str) -> Option<PathBuf> {
+    let missing = |why: String| {
+        let text = format!(
+            "\n*** SKIPPED {test}: {why}.\n\
+             *** Set POTLUCK_GUIX_SOURCE to a Guix source tree (CI uses ../shared/guix/src)\n\
+             *** and install Guile 3.0 with Guix's libraries (scripts/setup --test).\n"
+        );
+        if std::env::var_os("CI").is_some() {
+            panic!("{text}");
+        }
+        eprintln!("{text}");
+        None
+    };
+    let Some(src) = std::env::var_os("POTLUCK_GUIX_SOURCE") else {
+        return missing("POTLUCK_GUIX_SOURCE is not set".into());
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let src = root.join(src);
+    if !src.join("guix/channels.scm").is_file() {
+        return missing(format!("{} has no guix/channels.scm", src.display()));
+    }
+    match Command::new("guile").arg("--version").output() {
+        Ok(o) if o.status.success() => {}
+        _ => return missing("guile is not on PATH".into()),
+    }
+    Some(src.canonicalize().unwrap())
+}

@@ -31,6 +31,12 @@ enum Command {
     Emit(cmd::emit::EmitArgs),
     /// Start guix-potluck/ at the root of a git checkout.
     Init(cmd::init::InitArgs),
+    /// Print the hash `guix hash -rx` prints for a checkout, or for a
+    /// commit of it (a dish's `sha256`).
+    Hash(cmd::hash::HashArgs),
+    /// Pin a dish to a new commit: rewrite its version, git-commit and
+    /// sha256 in place.
+    Refresh(cmd::refresh::RefreshArgs),
     /// List the names the sandbox environment binds (for audit).
     Bindings(CacheArgs),
     /// List the imports of the embedded guest component (for audit).
@@ -85,6 +91,8 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Emit(args) => cmd::emit::run(args),
         Command::Init(args) => cmd::init::run(args),
+        Command::Hash(args) => cmd::hash::run(args),
+        Command::Refresh(args) => cmd::refresh::run(args),
         Command::Bindings(args) => cmd::audit::bindings(args),
         Command::Imports(args) => cmd::audit::imports(args),
         Command::Reresolve(args) => cmd::reresolve::run(args),

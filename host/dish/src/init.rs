@@ -193,20 +193,26 @@ pub fn repo_name(url: &str) -> Option<&str> {
     (!last.is_empty() && !last.contains("://")).then_some(last)
 }
 
-/// The version of HEAD in Guix's `git-version` style, and what it means.
-fn version_of(checkout: &Path, commit: &str) -> (String, String) {
+/// The version of `commit` (a full commit id of `checkout`) in Guix's
+/// `git-version` style, and what it means: the nearest tag before it
+/// (`v`/`release-` dropped) when the commit is tagged, `TAG-N.SHORT` N
+/// commits after a tag, `0.0.0-0.SHORT` without one.
+pub fn version_of(checkout: &Path, commit: &str) -> (String, String) {
     let short = &commit[..7];
-    match git(checkout, &["describe", "--tags", "--abbrev=0", "HEAD"]) {
+    match git(checkout, &["describe", "--tags", "--abbrev=0", commit]) {
         Ok(tag) => {
             let base = tag
                 .strip_prefix('v')
                 .or_else(|| tag.strip_prefix("release-"))
                 .unwrap_or(&tag)
                 .to_string();
-            let since = git(checkout, &["rev-list", "--count", &format!("{tag}..HEAD")])
-                .ok()
-                .and_then(|n| n.parse::<u64>().ok())
-                .unwrap_or(0);
+            let since = git(
+                checkout,
+                &["rev-list", "--count", &format!("{tag}..{commit}")],
+            )
+            .ok()
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0);
             if since == 0 {
                 let note = format!("the version is the tag `{tag}` of HEAD");
                 (base, note)

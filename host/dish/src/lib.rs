@@ -21,6 +21,7 @@ pub mod nix;
 pub mod pipeline;
 pub mod pretty;
 pub mod readback;
+pub mod refresh;
 pub mod resolve;
 pub mod source;
 pub mod uri;

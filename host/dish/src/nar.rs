@@ -215,8 +215,8 @@ pub fn resolve_commit(repo: &Path, rev: &str) -> Result<String, NarError> {
 /// local git directory or work tree holding that commit) hashes to: the
 /// commit is checked out into a fresh directory under `scratch` as
 /// `guix/build/git.scm` does, its top-level `.git` removed, and the result
-/// hashed.  The checkout borrows `repo`'s objects (`--shared`) and is
-/// removed afterwards.
+/// hashed.  The checkout borrows `repo`'s objects (`--shared`; a shallow
+/// `repo` is cloned instead) and is removed afterwards.
 pub fn checkout_hash(repo: &Path, commit: &str, scratch: &Path) -> Result<String, NarError> {
     checkout_hash_limited(repo, commit, scratch, GIT_TIMEOUT, u64::MAX)
 }
@@ -242,12 +242,26 @@ pub fn checkout_hash_limited(
         .tempdir_in(scratch)
         .map_err(io(scratch))?;
     let work = dir.path().join("checkout");
+    // A shallow repository (the host's fetch of one commit) cannot be
+    // borrowed from; it is cloned through git's transport instead, which
+    // copies its few objects.
+    let mut shallow = git();
+    shallow
+        .arg("-C")
+        .arg(repo)
+        .args(["rev-parse", "--is-shallow-repository"]);
+    let shallow = run(shallow, "rev-parse")? == "true";
     let mut clone = git();
     clone
         .args(["-c", "protocol.file.allow=always"])
-        .args(["clone", "--quiet", "--shared", "--no-checkout", "--"])
-        .arg(repo)
-        .arg(&work);
+        .args(["clone", "--quiet", "--no-checkout"]);
+    if shallow {
+        let abs = repo.canonicalize().map_err(io(repo))?;
+        clone.arg("--no-local").arg("--").arg(abs);
+    } else {
+        clone.args(["--shared", "--"]).arg(repo);
+    }
+    clone.arg(&work);
     limited(clone, "clone")?;
     let mut checkout = git();
     checkout

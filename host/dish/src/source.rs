@@ -46,7 +46,10 @@ pub fn diagnostic(dish: &Dish, source_text: Option<&str>, verdict: &Verdict) -> 
                     src.git_commit.value, src.sha256.value
                 ),
             )
-            .with_note(format!("the source was fetched from {}", src.git_uri.value))
+            .with_note(format!(
+                "the source is {} at that commit",
+                src.git_uri.value
+            ))
             .with_help(format!(
                 "if the commit is the one you mean, write (sha256 \"{actual}\") \
                  (`potluck-wasm refresh` rewrites version, git-commit and sha256 for you); \

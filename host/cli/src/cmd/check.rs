@@ -23,6 +23,15 @@ pub struct CheckArgs {
     /// Show which Guix module and variable every input resolves to.
     #[arg(long)]
     pub explain_inputs: bool,
+    /// Fetch every dish's `git-uri` at its `git-commit` and check its
+    /// `sha256`, as the shared host does before publishing.  Without it,
+    /// only dishes whose `git-uri` is a remote of the checkout they live in
+    /// are checked, from the local objects.
+    #[arg(long)]
+    pub verify_source: bool,
+    /// Check no source at all, not even from local objects.
+    #[arg(long, conflicts_with = "verify_source")]
+    pub no_verify_source: bool,
 }
 
 /// What `check` and `emit` share.
@@ -159,7 +168,10 @@ pub fn run_pipeline(
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let files = dish_files(&args.paths, args.common.sandbox.max_source_bytes)?;
-    let reports = run_pipeline(&args.common, files, None)?;
+    let mut reports = run_pipeline(&args.common, files, None)?;
+    if !args.no_verify_source {
+        crate::cmd::source::verify_all(&mut reports, args.verify_source)?;
+    }
     let summary = Summary::of(&reports);
     match args.common.format {
         Format::Json => report::print_json(&reports)?,

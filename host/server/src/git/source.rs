@@ -100,7 +100,9 @@ pub fn verify(
             .arg(format!("{commit}^{{commit}}"));
         run(c, "cat-file", Duration::from_secs(30), None, None).is_ok()
     };
-    let by_id = fetch_refs(&[commit], true);
+    // Into a branch, so that the checkout's clone of this shallow
+    // repository finds the commit.
+    let by_id = fetch_refs(&[&format!("{commit}:refs/heads/potluck-source")], true);
     if by_id.is_err() || !has_commit() {
         // Not served by id: every branch and tag, with their history.
         match fetch_refs(
