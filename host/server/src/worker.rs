@@ -148,6 +148,22 @@ pub enum Outcome {
     Finished(Completion),
     /// The job must wait until these sources are verified.
     AwaitSources(Vec<SourceKey>),
+    /// The job could not run for a reason that is not its own (the store
+    /// or the channel repository failed): its lease is left to expire, and
+    /// it runs again (at most [`crate::store::MAX_ATTEMPTS`] times).
+    Retry(String),
+}
+
+/// Never set: store calls inside a job are retried for about a minute.
+static KEEP_TRYING: AtomicBool = AtomicBool::new(false);
+
+/// `f` with [`persist`]'s retries; a store that stays down makes the job
+/// run again later.
+fn store_call<T>(
+    what: &str,
+    f: impl FnMut() -> Result<T, crate::store::StoreError>,
+) -> Result<T, Result<Outcome, Completion>> {
+    persist(what, &KEEP_TRYING, f).ok_or_else(|| Ok(Outcome::Retry(format!("cannot {what}"))))
 }
 
 /// Start `n` job workers, `sources` source workers and the heartbeat; they
@@ -277,6 +293,16 @@ fn worker_loop(host: &Host, stop: &AtomicBool) {
                             );
                         }
                     }
+                    Outcome::Retry(why) => {
+                        tracing::warn!(
+                            job = job.id,
+                            reason = %why,
+                            "job left to run again when its lease expires"
+                        );
+                        // No longer renewed: the lease runs out.
+                        Held::set(&host.held.jobs).remove(&job.id);
+                        continue;
+                    }
                     Outcome::AwaitSources(keys) => {
                         tracing::info!(
                             job = job.id,
@@ -362,6 +388,17 @@ pub fn run_job(host: &Host, job: &Job) -> Outcome {
     }
 }
 
+/// [`Outcome::Retry`] as the early return of [`evaluate_and_publish`].
+macro_rules! store_or_retry {
+    ($what:expr, $f:expr) => {
+        match store_call($what, $f) {
+            Ok(v) => v,
+            Err(Ok(o)) => return Ok(o),
+            Err(Err(c)) => return Err(c),
+        }
+    };
+}
+
 fn evaluate_and_publish(host: &Host, job: &Job) -> Result<Outcome, Completion> {
     let dest = host
         .scratch
@@ -374,15 +411,16 @@ fn evaluate_and_publish(host: &Host, job: &Job) -> Result<Outcome, Completion> {
     };
     let dirs = layout::repo_dirs(&job.git_url, &job.branch);
     let key = &dirs.key;
-    match host.store.claim_dir(key, &job.git_url, &job.branch) {
-        Ok((url, branch)) if url != job.git_url || branch != job.branch => {
-            return Err(failed(format!(
-                "the channel directory `{key}` already belongs to {url} branch {branch}; \
-                 publish from a repo URL or branch with a different name"
-            )))
-        }
-        Ok(_) => {}
-        Err(e) => return Err(failed(format!("store: {e}"))),
+    let (url, branch) = store_or_retry!("claim the channel directory", || host.store.claim_dir(
+        key,
+        &job.git_url,
+        &job.branch
+    ));
+    if url != job.git_url || branch != job.branch {
+        return Err(failed(format!(
+            "the channel directory `{key}` already belongs to {url} branch {branch}; \
+             publish from a repo URL or branch with a different name"
+        )));
     }
     let files = match files::collect_dir(
         &checkout.dish_dir,
@@ -443,10 +481,7 @@ fn evaluate_and_publish(host: &Host, job: &Job) -> Result<Outcome, Completion> {
                 url: dish.source.git_uri.value.clone(),
                 commit: dish.source.git_commit.value.clone(),
             };
-            let known = match host.store.source(&key) {
-                Ok(k) => k,
-                Err(e) => return Err(failed(format!("store: {e}"))),
-            };
+            let known = store_or_retry!("read a source verdict", || host.store.source(&key));
             *verdict = match known {
                 Some(SourceRecord::Hashed(h)) => Some(Verdict::of_hash(dish, &h)),
                 Some(SourceRecord::Unreachable { error, checked })
@@ -528,12 +563,17 @@ fn evaluate_and_publish(host: &Host, job: &Job) -> Result<Outcome, Completion> {
     // compare-and-swap makes us build the commit again, a bounded number of
     // times.
     let mut attempt = 0;
+    // Hosts sharing a store write the channel one at a time.
     let outcome = loop {
         attempt += 1;
-        match host.channel.update(&update) {
+        let writer = store_or_retry!("lock the channel", || host.store.lock_channel());
+        let result = host.channel.update(&update);
+        drop(writer);
+        match result {
             Ok(o) => break o,
             Err(ChannelError::Raced) if attempt < MAX_COMMIT_ATTEMPTS => continue,
-            Err(e) => return Err(failed(e.to_string())),
+            // Nothing about the dishes: the update runs again later.
+            Err(e) => return Ok(Outcome::Retry(e.to_string())),
         }
     };
     if let Some(e) = &outcome.push_error {
