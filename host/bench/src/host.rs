@@ -11,13 +11,13 @@ use crate::measure::*;
 use crate::{BenchArgs, HostResults};
 
 /// A `host-channel` child process; killed on drop.
-struct HostProcess {
+pub(crate) struct HostProcess {
     child: std::process::Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl HostProcess {
-    fn start(state: &Path, cache: &Path, extra: &[&str]) -> anyhow::Result<HostProcess> {
+    pub(crate) fn start(state: &Path, cache: &Path, extra: &[&str]) -> anyhow::Result<HostProcess> {
         use std::io::BufRead;
         let mut child = Command::new(crate::potluck_wasm()?)
             .args(["host-channel", "--listen", "127.0.0.1:0", "--cache-dir"])

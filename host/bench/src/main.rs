@@ -25,6 +25,7 @@
 mod guile;
 mod host;
 mod measure;
+mod multihost;
 mod table;
 
 use std::path::PathBuf;
@@ -73,6 +74,11 @@ pub struct BenchArgs {
     /// Also measure the shared host: enqueue burst and end-to-end update.
     #[arg(long)]
     pub host: bool,
+    /// Measure only the shared host scaled out: 1, 2 and 3 hosts on one
+    /// PostgreSQL store next to one host on SQLite (needs PostgreSQL's
+    /// initdb and pg_ctl; `--trials` trials per configuration).
+    #[arg(long)]
+    pub multi_host: bool,
     /// Requests in the enqueue burst (with --host).
     #[arg(long, default_value_t = 5000)]
     pub burst: usize,
@@ -187,6 +193,18 @@ pub struct HostResults {
 /// one's path and text.
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let dishes = corpus(&args.corpus)?;
+    if args.multi_host {
+        let scratch = tempdir()?;
+        let rows =
+            multihost::bench_multi_host(&dishes, &scratch, &scratch.join("cache"), args.trials);
+        let _ = std::fs::remove_dir_all(&scratch);
+        let rows = rows?;
+        multihost::print_multi_host(&rows);
+        if let Some(path) = &args.json {
+            std::fs::write(path, serde_json::to_string_pretty(&rows)? + "\n")?;
+        }
+        return Ok(());
+    }
     let limits = Limits::default();
     let scratch = tempdir()?;
     let cache = scratch.join("cache");
