@@ -77,6 +77,41 @@ fn children_peak_rss_kib() -> libc::c_long {
     usage.ru_maxrss
 }
 
+/// The diagnostic a capability probe promises, from its second line
+/// `;; diagnostic: KIND | MESSAGE | HELP` (the help part is optional): the
+/// first error must have that kind, its message must contain MESSAGE (be
+/// MESSAGE, for an unbound variable) and its
+/// help HELP.  Every `cap-` probe expected to fail must carry one, so that a
+/// probe stopped for the wrong reason (a typo, a missing field) fails.
+fn promised_diagnostic<'a>(
+    name: &str,
+    text: &'a str,
+    expect: &str,
+) -> Option<Result<(&'a str, &'a str, Option<&'a str>), String>> {
+    if !name.starts_with("cap-") || expect != "error" {
+        return None;
+    }
+    let Some(line) = text
+        .lines()
+        .nth(1)
+        .and_then(|l| l.strip_prefix(";; diagnostic: "))
+    else {
+        return Some(Err(
+            "a failing capability probe must say on its second line which diagnostic stops it \
+             (`;; diagnostic: KIND | MESSAGE | HELP`)"
+                .to_string(),
+        ));
+    };
+    let mut parts = line.split(" | ");
+    let kind = parts.next().unwrap_or_default();
+    let message = parts.next().unwrap_or_default();
+    let help = parts.next();
+    if kind.is_empty() || message.is_empty() {
+        return Some(Err(format!("malformed diagnostic line `{line}`")));
+    }
+    Some(Ok((kind, message, help)))
+}
+
 #[test]
 fn the_corpus_is_large_and_covers_every_category() {
     let files = scm_files(&hostile_dir());
@@ -232,6 +267,35 @@ fn every_hostile_dish_is_stopped_as_expected_with_bounded_memory() {
             "limit" => !ok && error_kinds.contains(&"limit"),
             other => panic!("{name}: unknown expectation `{other}`"),
         };
+        let mut good = good;
+        if let Some(promise) = promised_diagnostic(&name, &text, expect) {
+            match promise {
+                Err(problem) => {
+                    failures.push(format!("{name}: {problem}"));
+                }
+                Ok((kind, message, help)) => {
+                    // The first error is the one the probe promises.
+                    let first = diagnostics.iter().find(|d| d["severity"] == "error");
+                    let got_kind = first.and_then(|d| d["kind"].as_str()).unwrap_or("");
+                    let got_message = first.and_then(|d| d["message"].as_str()).unwrap_or("");
+                    let got_help = first.and_then(|d| d["help"].as_str()).unwrap_or("");
+                    // An unbound variable's message is exact, so that a probe
+                    // of `system*` is not satisfied by `system`.
+                    let message_ok = if kind == "unbound-variable" {
+                        got_message == message
+                    } else {
+                        got_message.contains(message)
+                    };
+                    if got_kind != kind || !message_ok || !help.is_none_or(|h| got_help.contains(h))
+                    {
+                        good = false;
+                        failures.push(format!(
+                            "{name}: promised `{kind}: {message}` (help: {help:?}), got `{got_kind}: {got_message}` (help: {got_help:?})"
+                        ));
+                    }
+                }
+            }
+        }
         if !good || all_kinds.contains(&"internal") {
             let messages: Vec<String> = diagnostics
                 .iter()

@@ -28,7 +28,7 @@ pub struct SizeClasses {
     state: UnsafeCell<State>,
 }
 
-// SAFETY: the wasm32-wasip2 guest has a single thread; nothing else can
+// SAFETY: the wasm32-unknown-unknown guest has a single thread; nothing else can
 // observe the allocator's state concurrently.
 unsafe impl Sync for SizeClasses {}
 

@@ -91,7 +91,9 @@ impl w::Guest for Component {
         file: String,
         source: String,
         limits: w::Limits,
+        hash_key: u64,
     ) -> Result<w::Package, Vec<w::Diagnostic>> {
+        crate::symbol::set_hash_key(hash_key);
         let limits = crate::Limits {
             max_steps: limits.max_steps,
             max_depth: limits.max_depth,

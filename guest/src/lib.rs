@@ -21,6 +21,7 @@ pub mod printer;
 pub mod reader;
 pub mod span;
 pub mod symbol;
+mod teardown;
 pub mod value;
 
 #[cfg(test)]

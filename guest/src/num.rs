@@ -297,6 +297,48 @@ fn small_decimal(text: &[u8]) -> Option<i64> {
     Some(if negative { -n } else { n })
 }
 
+/// The exponent of a decimal literal such as `1e400` when Guile refuses it
+/// ("Value out of range"): Guile reads a written exponent only within
+/// -324..=308, exact (`#e1e-500`) or not; `None` for any other text.
+pub fn exponent_out_of_range(text: &str, default_radix: u32) -> Option<i64> {
+    let mut radix = default_radix;
+    let mut s = text;
+    let mut prefix_len = 0;
+    while s.len() >= 2 && s.as_bytes()[0] == b'#' {
+        match s.as_bytes()[1].to_ascii_lowercase() {
+            b'x' => radix = 16,
+            b'b' => radix = 2,
+            b'o' => radix = 8,
+            b'd' => radix = 10,
+            b'e' | b'i' => {}
+            _ => return None,
+        }
+        s = &s[2..];
+        prefix_len += 2;
+    }
+    if radix != 10 {
+        return None;
+    }
+    let e = s.find(['e', 'E'])?;
+    let (digits, sign) = match s.as_bytes().get(e + 1) {
+        Some(b'-') => (&s[e + 2..], -1),
+        Some(b'+') => (&s[e + 2..], 1),
+        _ => (&s[e + 1..], 1),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let exponent = digits.bytes().fold(0i64, |n, b| {
+        n.saturating_mul(10).saturating_add(i64::from(b - b'0'))
+    }) * sign;
+    if (-324..=308).contains(&exponent) {
+        return None;
+    }
+    // Only a number with that exponent is refused, not a symbol like `e400`.
+    let mantissa = &text[..prefix_len + e];
+    parse_number(mantissa, default_radix).map(|_| exponent)
+}
+
 /// Parse a number literal as Guile's reader and `string->number` do.
 /// Returns `None` for anything that is not a number (the reader then makes
 /// it a symbol).  Complex literals are not supported and return `None`.
@@ -469,7 +511,7 @@ pub fn decimal_parts(s: &str) -> Option<(bool, String, i64)> {
 fn exact_decimal(s: &str) -> Option<BigRational> {
     let (negative, digits, scale) = decimal_parts(s)?;
     // The reader has no allocation budget: keep 10^scale small.
-    if scale.unsigned_abs() > 400 {
+    if scale.unsigned_abs() > 1000 {
         return None;
     }
     let mantissa = BigInt::parse_bytes(digits.as_bytes(), 10)?;

@@ -112,6 +112,10 @@ struct Dynamic {
     /// twice the number of interned names.
     table: Vec<u32>,
     count: usize,
+    /// The key of the table's hash (SipHash-1-3), a secret from the host
+    /// (see [`set_hash_key`]): with an unkeyed hash a dish could choose
+    /// thousands of names in one probe chain and make interning quadratic.
+    key: u64,
     /// Free space of the current chunk of name text.
     chunk: &'static mut [std::mem::MaybeUninit<u8>],
 }
@@ -123,6 +127,7 @@ thread_local! {
             interned: Vec::new(),
             table: Vec::new(),
             count: 0,
+            key: 0,
             chunk: &mut [],
         })
     };
@@ -163,14 +168,22 @@ impl Dynamic {
         (STATIC_COUNT + self.names.len() - 1) as u32
     }
 
-    fn intern(&mut self, name: &str, hash: u32) -> Symbol {
+    fn hash(&self, name: &str) -> usize {
+        use std::hash::Hasher;
+        let mut h = siphasher::sip::SipHasher13::new_with_keys(self.key, !self.key);
+        h.write(name.as_bytes());
+        h.finish() as usize
+    }
+
+    fn intern(&mut self, name: &str) -> Symbol {
+        let hash = self.hash(name);
         if self.table.is_empty() {
             self.table = vec![0; FIRST_SLOTS];
             self.names.reserve(FIRST_SLOTS / 2);
             self.interned.reserve(FIRST_SLOTS / 2);
         }
         let mask = self.table.len() - 1;
-        let mut slot = hash as usize & mask;
+        let mut slot = hash & mask;
         loop {
             let e = self.table[slot] as usize;
             if e == 0 {
@@ -191,10 +204,14 @@ impl Dynamic {
     }
 
     fn grow(&mut self) {
-        let mut table = vec![0u32; self.table.len() * 2];
+        self.rehash(self.table.len() * 2);
+    }
+
+    fn rehash(&mut self, slots: usize) {
+        let mut table = vec![0u32; slots];
         let mask = table.len() - 1;
         for &e in self.table.iter().filter(|&&e| e != 0) {
-            let mut slot = name_hash(self.names[e as usize - 1].as_bytes()) as usize & mask;
+            let mut slot = self.hash(self.names[e as usize - 1]) & mask;
             while table[slot] != 0 {
                 slot = (slot + 1) & mask;
             }
@@ -202,6 +219,21 @@ impl Dynamic {
         }
         self.table = table;
     }
+}
+
+/// Key the hash of the table of names interned at run time with a secret
+/// the host draws for each evaluation.  Names already interned are kept.
+pub fn set_hash_key(key: u64) {
+    DYNAMIC.with(|d| {
+        let mut d = d.borrow_mut();
+        if d.key != key {
+            d.key = key;
+            let slots = d.table.len();
+            if slots > 0 {
+                d.rehash(slots);
+            }
+        }
+    });
 }
 
 impl Symbol {
@@ -212,7 +244,7 @@ impl Symbol {
         if let Some(i) = STATIC_INDEX.get_hashed(&STATIC_NAMES, name, hash) {
             return Symbol(i as u32);
         }
-        DYNAMIC.with(|d| d.borrow_mut().intern(name, hash))
+        DYNAMIC.with(|d| d.borrow_mut().intern(name))
     }
 
     /// The static symbol named `name`, if it is one (interning nothing).
@@ -289,6 +321,29 @@ impl std::fmt::Debug for Symbol {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Names interned before the hash key changes are found after it, and
+    /// names interned after it are distinct and stable.
+    #[test]
+    fn a_new_hash_key_keeps_every_name() {
+        let before: Vec<Symbol> = (0..500)
+            .map(|i| Symbol::intern(&format!("keyed-before-{i}")))
+            .collect();
+        set_hash_key(0x5eed_1234_abcd_9876);
+        let after: Vec<Symbol> = (0..500)
+            .map(|i| Symbol::intern(&format!("keyed-after-{i}")))
+            .collect();
+        set_hash_key(42);
+        for (i, s) in before.iter().enumerate() {
+            assert_eq!(Symbol::intern(&format!("keyed-before-{i}")), *s);
+            assert_eq!(s.name(), format!("keyed-before-{i}"));
+        }
+        for (i, s) in after.iter().enumerate() {
+            assert_eq!(Symbol::intern(&format!("keyed-after-{i}")), *s);
+        }
+        let distinct: std::collections::BTreeSet<_> = before.iter().chain(&after).collect();
+        assert_eq!(distinct.len(), 1000);
+    }
 
     #[test]
     fn static_symbols_are_their_first_position() {

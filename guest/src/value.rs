@@ -1,9 +1,9 @@
 //! Runtime values of the dish interpreter.
 //!
 //! Values are immutable once built (the sandbox has no `set!` and no mutating
-//! primitives), reference counted, and dropped iteratively so that a dish
-//! cannot overflow the interpreter's stack by building a very long or very
-//! deep list.
+//! primitives), reference counted, and dropped iteratively (see
+//! `teardown`) so that a dish cannot overflow the interpreter's stack by
+//! building a very long or very deep structure.
 
 use std::fmt::{self, Write as _};
 use std::rc::Rc;
@@ -69,7 +69,7 @@ pub enum Value {
     Sym(Symbol),
     Keyword(Symbol),
     Pair(Rc<Pair>),
-    Vector(Rc<Vec<Value>>),
+    Vector(Rc<Items>),
     Prim(&'static Prim),
     Closure(Rc<Closure>),
     Promise(Rc<Promise>),
@@ -77,47 +77,39 @@ pub enum Value {
     CharSetCursor(Rc<CharSetCursor>),
     Record(Rc<Record>),
     /// Zero or several values (`values`); one value is never wrapped.
-    Values(Rc<Vec<Value>>),
+    Values(Rc<Items>),
     Unspecified,
     /// The value of a `letrec` or internal definition before it is set.
     Unassigned,
 }
 
-impl Drop for Pair {
-    fn drop(&mut self) {
-        // Iterative drop: move uniquely owned children to a work list so a
-        // list of a million elements (in the car or the cdr direction) does
-        // not recurse a million times.
-        let mut work: Vec<Value> = Vec::new();
-        take_children(&mut self.car, &mut work);
-        take_children(&mut self.cdr, &mut work);
-        while let Some(mut v) = work.pop() {
-            take_children(&mut v, &mut work);
-        }
+/// The elements of a vector or of multiple values.  Its `Drop` (in
+/// `teardown`) frees nested elements without recursing.
+#[derive(Debug, Default)]
+pub struct Items(pub Vec<Value>);
+
+impl std::ops::Deref for Items {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.0
     }
 }
 
-fn take_children(v: &mut Value, work: &mut Vec<Value>) {
-    match v {
-        Value::Pair(_) => {
-            if let Value::Pair(rc) = std::mem::replace(v, Value::Null) {
-                match Rc::try_unwrap(rc) {
-                    Ok(mut p) => {
-                        work.push(std::mem::replace(&mut p.car, Value::Null));
-                        work.push(std::mem::replace(&mut p.cdr, Value::Null));
-                    }
-                    Err(_shared) => {}
-                }
-            }
-        }
-        Value::Vector(_) => {
-            if let Value::Vector(rc) = std::mem::replace(v, Value::Null) {
-                if let Ok(items) = Rc::try_unwrap(rc) {
-                    work.extend(items);
-                }
-            }
-        }
-        _ => {}
+impl std::ops::DerefMut for Items {
+    fn deref_mut(&mut self) -> &mut Vec<Value> {
+        &mut self.0
+    }
+}
+
+impl From<Vec<Value>> for Items {
+    fn from(v: Vec<Value>) -> Items {
+        Items(v)
+    }
+}
+
+impl FromIterator<Value> for Items {
+    fn from_iter<I: IntoIterator<Item = Value>>(iter: I) -> Items {
+        Items(iter.into_iter().collect())
     }
 }
 

@@ -76,11 +76,6 @@ pub const LEGITIMATE_DIVERGENCES: &[(&str, &str)] = &[
          The generator only complements sets without U+10FFFF",
     ),
     (
-        "flonum overflow in string->number",
-        "Guile 3.0.8 raises out-of-range for decimal exponents beyond the flonum range \
-         (`(string->number \"1e400\")`); the guest rounds to ±inf.0 or ±0.0. Only in eval mode",
-    ),
-    (
         "complex numbers",
         "Guile answers `sqrt`, `log`, `expt` and the inverse trigonometric functions of \
          out-of-domain arguments with complex numbers, and `string->number` reads `1+2i`; \

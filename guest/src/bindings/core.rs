@@ -48,13 +48,19 @@ fn values(_: &mut Interp, args: &[Value]) -> Result<Value> {
     Ok(if args.len() == 1 {
         args[0].clone()
     } else {
-        Value::Values(Rc::new(args.to_vec()))
+        Value::Values(Rc::new(args.to_vec().into()))
     })
 }
 
-fn call_with_values(interp: &mut Interp, args: &[Value]) -> Result<Value> {
+/// The argument checks of `call-with-values`, shared with the evaluator,
+/// which runs the call itself so that the consumer's is a tail call.
+pub(crate) fn check_call_with_values(args: &[Value]) -> Result<()> {
     arg_proc("call-with-values", 1, &args[0])?;
-    arg_proc("call-with-values", 2, &args[1])?;
+    arg_proc("call-with-values", 2, &args[1])
+}
+
+fn call_with_values(interp: &mut Interp, args: &[Value]) -> Result<Value> {
+    check_call_with_values(args)?;
     let produced = interp.apply(&args[0], Vec::new())?;
     let vals = match produced {
         Value::Values(vs) => (*vs).clone(),

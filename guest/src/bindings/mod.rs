@@ -109,6 +109,37 @@ pub(crate) static PRIMS: [&Prim; PRIM_COUNT] = {
     out
 };
 
+/// The position in [`PRIMS`] of the primitive called `name` (evaluated at
+/// compile time; an unknown name fails the build).
+pub(crate) const fn prim_index(name: &str) -> usize {
+    let (mut g, mut k) = (0, 0);
+    while g < GROUPS.len() {
+        let mut p = 0;
+        while p < GROUPS[g].len() {
+            let candidate = GROUPS[g][p].name.as_bytes();
+            let wanted = name.as_bytes();
+            if candidate.len() == wanted.len() {
+                let mut i = 0;
+                while i < wanted.len() && candidate[i] == wanted[i] {
+                    i += 1;
+                }
+                if i == wanted.len() {
+                    return k;
+                }
+            }
+            (p, k) = (p + 1, k + 1);
+        }
+        g += 1;
+    }
+    panic!("no such primitive")
+}
+
+/// `and=>`'s position in [`PRIMS`]: the evaluator makes its call a tail call.
+pub(crate) const AND_THEN: usize = prim_index("and=>");
+/// `call-with-values`'s position in [`PRIMS`]: the evaluator makes the
+/// consumer's call a tail call.
+pub(crate) const CALL_WITH_VALUES: usize = prim_index("call-with-values");
+
 /// The primitives' names, in the order of [`PRIMS`] (a constant, for the
 /// compile-time symbol table of [`crate::symbol`]).
 pub(crate) const PRIM_NAME_LIST: [&str; PRIM_COUNT] = {

@@ -67,6 +67,8 @@ pub enum Expr {
         key: Box<Expr>,
         clauses: Box<[(Box<[Value]>, CaseBody)]>,
         default: Option<Box<CaseBody>>,
+        /// The whole `case` form, where a `=>` receiver's call is reported.
+        span: Span,
     },
     While {
         test: Box<Expr>,
@@ -118,8 +120,8 @@ pub type Env = Rc<Frame>;
 /// A runtime frame: the slots of one scope and the enclosing frame.
 #[derive(Debug)]
 pub struct Frame {
-    pub(super) slots: RefCell<Vec<Value>>,
-    pub(super) parent: Option<Env>,
+    pub(crate) slots: RefCell<Vec<Value>>,
+    pub(crate) parent: Option<Env>,
 }
 
 pub type NativeFn = fn(&mut Interp, &[Value], &[Value]) -> Result<Value>;

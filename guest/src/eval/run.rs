@@ -94,39 +94,13 @@ impl Interp {
                 self.eval_branch(last, env, tail)
             }
             Expr::Call { func, args, span } => {
-                let mut f = self.eval(func, env)?;
+                let f = self.eval(func, env)?;
                 let mut argv = Vec::with_capacity(args.len());
                 for a in args.iter() {
                     let v = self.eval(a, env)?;
                     argv.push(single_value(v).map_err(|e| e.at(*span))?);
                 }
-                // `apply` in tail position is a tail call of its procedure.
-                while let Value::Prim(p) = &f {
-                    if !std::ptr::eq(*p, &crate::bindings::core::APPLY) || argv.is_empty() {
-                        break;
-                    }
-                    let (g, spread) =
-                        crate::bindings::core::spread_apply_args(&argv).map_err(|e| e.at(*span))?;
-                    f = g;
-                    argv = spread;
-                }
-                match f {
-                    Value::Closure(c) => {
-                        if tail {
-                            Ok(Step::Tail(c, argv, *span))
-                        } else {
-                            self.enter()?;
-                            let r = self.run_closure(c, argv, *span).map(Step::Done);
-                            self.depth -= 1;
-                            r
-                        }
-                    }
-                    Value::Prim(p) => self
-                        .call_prim(p, argv)
-                        .map(Step::Done)
-                        .map_err(|e| e.at(*span)),
-                    other => Err(self.raise(not_a_procedure(&other)).at(*span)),
-                }
+                self.call_value(f, argv, *span, tail)
             }
             Expr::Frame { size, inits, body } => {
                 self.charge(32 + 16 * *size as usize)?;
@@ -189,6 +163,7 @@ impl Interp {
                 key,
                 clauses,
                 default,
+                span,
             } => {
                 let k = self.eval(key, env)?;
                 let body = clauses
@@ -201,7 +176,7 @@ impl Interp {
                     Some(CaseBody::Exprs(e)) => self.eval_branch(e, env, tail),
                     Some(CaseBody::Arrow(f)) => {
                         let f = self.eval(f, env)?;
-                        self.apply(&f, vec![k]).map(Step::Done)
+                        self.call_value(f, vec![k], *span, tail)
                     }
                 }
             }
@@ -224,7 +199,7 @@ impl Interp {
                 Err(Exn::Break(match vals.len() {
                     0 => Value::Unspecified,
                     1 => vals.pop().expect("one value"),
-                    _ => Value::Values(Rc::new(vals)),
+                    _ => Value::Values(Rc::new(vals.into())),
                 }))
             }
             Expr::Continue => Err(Exn::Continue),
@@ -301,6 +276,63 @@ impl Interp {
                 self.depth -= 1;
                 r
             }
+        }
+    }
+
+    /// Call `f` with `argv`: a closure in tail position becomes a
+    /// [`Step::Tail`].  The primitives that end by calling a procedure —
+    /// `apply`, `and=>` and `call-with-values` — hand that call back here,
+    /// so it is a tail call wherever theirs is (as in Guile).
+    fn call_value(
+        &mut self,
+        mut f: Value,
+        mut argv: Vec<Value>,
+        span: Span,
+        tail: bool,
+    ) -> Result<Step> {
+        while let Value::Prim(p) = &f {
+            use crate::bindings::{core, AND_THEN, CALL_WITH_VALUES, PRIMS};
+            if std::ptr::eq(*p, &core::APPLY) && !argv.is_empty() {
+                let (g, spread) = core::spread_apply_args(&argv).map_err(|e| e.at(span))?;
+                f = g;
+                argv = spread;
+            } else if std::ptr::eq(*p, PRIMS[AND_THEN]) && argv.len() == 2 {
+                if !argv[0].is_true() {
+                    return Ok(Step::Done(Value::Bool(false)));
+                }
+                let value = argv.swap_remove(0);
+                f = argv.pop().expect("two arguments");
+                argv = vec![value];
+            } else if std::ptr::eq(*p, PRIMS[CALL_WITH_VALUES]) && argv.len() == 2 {
+                core::check_call_with_values(&argv).map_err(|e| e.at(span))?;
+                let consumer = argv.pop().expect("two arguments");
+                let produced = self.apply(&argv[0], Vec::new()).map_err(|e| e.at(span))?;
+                argv = match produced {
+                    Value::Values(vs) => (*vs).clone(),
+                    v => vec![v],
+                };
+                f = consumer;
+                self.tick()?;
+            } else {
+                break;
+            }
+        }
+        match f {
+            Value::Closure(c) => {
+                if tail {
+                    Ok(Step::Tail(c, argv, span))
+                } else {
+                    self.enter()?;
+                    let r = self.run_closure(c, argv, span).map(Step::Done);
+                    self.depth -= 1;
+                    r
+                }
+            }
+            Value::Prim(p) => self
+                .call_prim(p, argv)
+                .map(Step::Done)
+                .map_err(|e| e.at(span)),
+            other => Err(self.raise(not_a_procedure(&other)).at(span)),
         }
     }
 

@@ -130,6 +130,77 @@ fn proper_tail_calls() {
         "(define (f n) (if (= n 0) 'ok (apply f (list (- n 1))))) (f 100000)",
         "ok",
     );
+    // The receiver of a `case` `=>` clause, the consumer of
+    // `call-with-values` and the procedure of `and=>` are called in tail
+    // position too (Guile runs each 100 000 times).
+    check(
+        "(define (f n) (case (if (= n 0) 'end 'go) ((end) 'ok) ((go) => (lambda (k) (f (- n 1)))))) (f 100000)",
+        "ok",
+    );
+    check(
+        "(define (f n) (case n ((0) 'ok) (else => (lambda (k) (f (- k 1)))))) (f 100000)",
+        "ok",
+    );
+    check(
+        "(define (f n) (if (= n 0) 'ok (call-with-values (lambda () (values n 1)) (lambda (a b) (f (- a b)))))) (f 100000)",
+        "ok",
+    );
+    check(
+        "(define (f n) (if (= n 0) 'ok (and=> (- n 1) f))) (f 100000)",
+        "ok",
+    );
+    check(
+        "(define (f n) (if (= n 0) 'ok (apply and=> (list (- n 1) f)))) (f 100000)",
+        "ok",
+    );
+    check(
+        "(define (f n) (cond ((= n 0) 'ok) ((- n 1) => f))) (f 100000)",
+        "ok",
+    );
+    // What those primitives check and return is unchanged.
+    check("(and=> #f car)", "#f");
+    check("(call-with-values (lambda () (values)) list)", "()");
+    check(
+        "(call-with-values (lambda () 5) (lambda (x) (* x 2)))",
+        "10",
+    );
+    check_err("(call-with-values 1 list)", K::WrongType);
+    check_err("(and=> 1 2)", K::WrongType);
+}
+
+/// `cond` with `=>` clauses compiles each clause once: 40 such clauses used
+/// to take 2^40 compilation steps.
+#[test]
+fn cond_arrow_clauses_compile_once() {
+    let mut src = String::from("(define (f x) (cond");
+    for i in 0..40 {
+        src.push_str(&format!(" ((assv x '(({i} . {i}))) => cdr)"));
+    }
+    src.push_str(" (else 'none))) (list (f 0) (f 39) (f 40))");
+    assert_eq!(eval_with(&src, small()).unwrap(), "(0 39 none)");
+}
+
+/// A body with many internal definitions: every name resolves to its own
+/// slot, the last definition of a name wins, in scopes small and large.
+#[test]
+fn many_internal_definitions_resolve() {
+    for n in [3, 16, 17, 300] {
+        let mut src = String::from("(define (f)");
+        for i in 0..n {
+            src.push_str(&format!(" (define d{i} {i})"));
+        }
+        src.push_str(&format!(" (list d0 d{} (+ d0 d{})))", n / 2, n - 1));
+        src.push_str(" (f)");
+        assert_eq!(
+            eval_with(&src, Limits::default()).unwrap(),
+            format!("(0 {} {})", n / 2, n - 1),
+            "{n} definitions"
+        );
+    }
+    check(
+        "(define (f) (define a 1) (define (g) (define a 2) a) (list a (g))) (f)",
+        "(1 2)",
+    );
 }
 
 #[test]
@@ -313,6 +384,91 @@ fn deep_data_is_dropped_without_overflow() {
         .unwrap(),
         "ok"
     );
+}
+
+/// Chains of closures, promises, vectors and records, and mixes of them,
+/// are freed without recursing: evaluated on a thread with a 256 KiB stack
+/// (a recursive drop of 100 000 links needs megabytes).
+#[test]
+fn long_chains_of_every_kind_are_dropped_iteratively() {
+    let limits = Limits {
+        max_steps: 50_000_000,
+        max_depth: 200,
+        max_alloc_bytes: 500_000_000,
+        max_expansion: 1000,
+    };
+    for (what, link) in [
+        ("closures", "(lambda () acc)"),
+        ("promises", "(delay acc)"),
+        ("made promises", "(make-promise (lambda () (list acc)))"),
+        ("vectors", "`#(,acc)"),
+        (
+            "values in vectors",
+            "`#(,(call-with-values (lambda () (values acc 1)) list))",
+        ),
+        (
+            "a mix",
+            "(if (even? n) `#(,(lambda () acc)) (delay (list acc)))",
+        ),
+        (
+            "sources",
+            "(potluck-source (git-uri acc) (git-commit \"x\") (sha256 \"y\"))",
+        ),
+    ] {
+        let src = format!(
+            "(define (grow n acc) (if (= n 0) acc (grow (- n 1) {link}))) \
+             (define kept (grow 100000 #f)) \
+             (let ((dropped (grow 100000 #f))) 'ok)"
+        );
+        let result = std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(move || {
+                let forms = crate::reader::read_all(&src)?;
+                let mut interp = crate::eval::Interp::new(limits, "test.scm", &src);
+                let v = crate::eval::eval_source(&mut interp, &forms)?;
+                Ok::<_, crate::diag::Diagnostic>(crate::printer::write_string(&v))
+            })
+            .expect("spawn")
+            .join()
+            .unwrap_or_else(|_| panic!("{what}: the evaluation thread panicked"));
+        assert_eq!(result.map_err(|d| d.message).as_deref(), Ok("ok"), "{what}");
+    }
+}
+
+/// Exponents Guile refuses ("Value out of range") are refused too, exact
+/// or not; those it reads are read.
+#[test]
+fn out_of_range_exponents() {
+    for text in [
+        "#e1e-500",
+        "#e1e309",
+        "1e400",
+        "1e-325",
+        "#i1e-500",
+        "-2.5e1000",
+    ] {
+        let err = crate::testing::eval(text).unwrap_err();
+        assert_eq!(err.kind, K::Syntax, "{text}: {}", err.message);
+        assert!(
+            err.message.contains("out of range"),
+            "{text}: {}",
+            err.message
+        );
+    }
+    check("#e1e308", &format!("1{}", "0".repeat(308)));
+    check("(exact? #e1e-324)", "#t");
+    check("(= #e1e-3 1/1000)", "#t");
+    check("'e400", "e400");
+    check("(string->number \"#xe400\")", "58368");
+    let err = check_err("(string->number \"1e-500\")", K::OutOfRange);
+    assert!(err.message.contains("out of range"), "{}", err.message);
+}
+
+/// A UTF-8 byte order mark at the start of a dish is skipped, as Guile does.
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    check("\u{feff}(+ 1 2)", "3");
+    assert!(crate::testing::eval("(+ 1 2)\u{feff}").is_err());
 }
 
 #[test]

@@ -47,6 +47,16 @@ struct Reader<'a> {
 /// `ReadResult`, and a small `Err` keeps those returns cheap.
 type ReadResult<T> = Result<T, Box<Diagnostic>>;
 
+/// A number whose written exponent Guile refuses (see
+/// [`num::exponent_out_of_range`]).
+fn out_of_range(exponent: i64, span: Span) -> Box<Diagnostic> {
+    err(
+        format!("number out of range: Guile reads exponents from -324 to 308, not {exponent}"),
+        span,
+        Some("write the value without such an exponent, e.g. as a fraction or a string"),
+    )
+}
+
 fn err(message: impl Into<String>, span: Span, help: Option<&str>) -> Box<Diagnostic> {
     let mut d = Diagnostic::new(DiagnosticKind::Syntax, message, Some(span));
     d.help = help.map(str::to_string);
@@ -61,7 +71,9 @@ pub fn read_all(src: &str) -> Result<Vec<Syntax>, Diagnostic> {
 fn read_all_boxed(src: &str) -> ReadResult<Vec<Syntax>> {
     let mut r = Reader {
         src,
-        pos: 0,
+        // A UTF-8 byte order mark at the start is skipped, as Guile skips it
+        // when it opens a file.
+        pos: if src.starts_with('\u{feff}') { 3 } else { 0 },
         items: Vec::with_capacity(64),
         empty: Rc::new([]),
     };
@@ -786,6 +798,9 @@ impl<'a> Reader<'a> {
                     "f" | "false" => Ok(lit(Value::Bool(false), end)),
                     _ => {
                         let text = &self.src[start..end];
+                        if let Some(e) = num::exponent_out_of_range(text, 10) {
+                            return Err(out_of_range(e, Span::new(start, end)));
+                        }
                         if let Some(v) = num::parse_number(text, 10) {
                             return Ok(lit(v, end));
                         }
@@ -814,6 +829,9 @@ impl<'a> Reader<'a> {
         };
         // Only a token that starts like a number can be one.
         if starts_number(first) {
+            if let Some(e) = num::exponent_out_of_range(tok, 10) {
+                return Err(out_of_range(e, span));
+            }
             if let Some(v) = num::parse_number(tok, 10) {
                 return Ok(Syntax {
                     kind: SyntaxKind::Lit(v),

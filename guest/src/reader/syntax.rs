@@ -103,7 +103,7 @@ impl Syntax {
                 for item in items.iter() {
                     out.push(item.to_datum(depth - 1)?);
                 }
-                Value::Vector(Rc::new(out))
+                Value::Vector(Rc::new(out.into()))
             }
         })
     }

@@ -3,7 +3,7 @@
 //! keep-resident size) and resets them for every later dish in that slot.
 //! Prints the median time of a typical dish before and after a heavy one.
 //!
-//!     cargo run --release -p potluck-wasm --example after_heavy [-- DISH.scm]
+//!     cargo run --release -p potluck-bench --example after_heavy [-- DISH.scm]
 use potluck_sandbox::{Cache, Limits, Sandbox};
 use std::time::Instant;
 

@@ -5,11 +5,11 @@
 //!
 //! ```sh
 //! # the guest before a change (build.rs writes it here):
-//! cargo build --release -p potluck-wasm
-//! cp target/guest-wasm/wasm32-wasip2/guest-wasm/potluck_guest.wasm /tmp/before.wasm
+//! cargo build --release -p potluck-bench
+//! cp target/guest-wasm/wasm32-unknown-unknown/guest-wasm/potluck_guest.wasm /tmp/before.wasm
 //! # ... change guest/, build again, then:
-//! cargo run --release -p potluck-wasm --example compare_guests -- \
-//!     /tmp/before.wasm,target/guest-wasm/wasm32-wasip2/guest-wasm/potluck_guest.wasm \
+//! cargo run --release -p potluck-bench --example compare_guests -- \
+//!     /tmp/before.wasm,target/guest-wasm/wasm32-unknown-unknown/guest-wasm/potluck_guest.wasm \
 //!     benches/dishes 10
 //! ```
 //!

@@ -1,6 +1,6 @@
 //! Where the steady-state time goes: per-dish cost of an empty dish (only
 //! instantiation and the call), of `1`, and of real dishes, with fuel.
-//! `cargo run --release -p potluck-wasm --example probe -- DISH.scm|DIR`
+//! `cargo run --release -p potluck-bench --example probe -- DISH.scm|DIR`
 use std::path::Path;
 use std::time::Instant;
 

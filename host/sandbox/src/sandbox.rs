@@ -41,7 +41,9 @@ wasmtime::component::bindgen!({
 pub use exports::potluck::sandbox::dish as wit;
 
 /// The guest's `evaluate` export, typed.
-type EvaluateFn<'a> = TypedFunc<(&'a str, &'a str, wit::Limits), (EvaluateResult,)>;
+type EvaluateFn<'a> = TypedFunc<EvaluateParams<'a>, (EvaluateResult,)>;
+/// The parameters of the `evaluate` export: file, source, limits, hash key.
+type EvaluateParams<'a> = (&'a str, &'a str, wit::Limits, u64);
 type EvaluateResult = Result<wit::Package, Vec<wit::Diagnostic>>;
 
 /// The guest component, built from `guest/` by `build.rs`.
@@ -289,10 +291,8 @@ impl Sandbox {
     fn check_evaluate_type(&self) -> wasmtime::Result<()> {
         let mut store = self.store();
         let instance = self.instance_pre.instantiate(&mut store)?;
-        instance.get_typed_func::<(&str, &str, wit::Limits), (EvaluateResult,)>(
-            &mut store,
-            self.evaluate,
-        )?;
+        instance
+            .get_typed_func::<EvaluateParams<'_>, (EvaluateResult,)>(&mut store, self.evaluate)?;
         Ok(())
     }
 
@@ -417,7 +417,13 @@ impl Sandbox {
                 // SAFETY: `check_evaluate_type` checked this export of this
                 // component against `EvaluateFn` when the sandbox was built.
                 let evaluate: EvaluateFn<'_> = unsafe { TypedFunc::new_unchecked(func) };
-                let (result,) = evaluate.call(&mut store, (file, source, limits))?;
+                // A fresh secret per evaluation keys the guest's symbol
+                // table hash (std's RandomState draws its keys from the OS).
+                let hash_key = std::hash::BuildHasher::hash_one(
+                    &std::collections::hash_map::RandomState::new(),
+                    file,
+                );
+                let (result,) = evaluate.call(&mut store, (file, source, limits, hash_key))?;
                 Ok(result)
             });
         let fuel = self.limits.fuel - store.get_fuel().unwrap_or(0);

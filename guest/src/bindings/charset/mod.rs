@@ -594,7 +594,7 @@ fn char_set_diff_intersection(interp: &mut Interp, args: &[Value]) -> Result<Val
     }
     let a = make(interp, first)?;
     let b = make(interp, rest)?;
-    Ok(Value::Values(Rc::new(vec![a, b])))
+    Ok(Value::Values(Rc::new(vec![a, b].into())))
 }
 
 /// Check `(proc cs)` arguments in Guile's order and return the set.

@@ -230,7 +230,7 @@ pub(super) fn sort(interp: &mut Interp, a: &[Value]) -> Result<Value> {
             interp.charge(v.len().saturating_mul(16))?;
             let mut items = (**v).clone();
             quicksort(interp, &a[1], &mut items)?;
-            Ok(Value::Vector(Rc::new(items)))
+            Ok(Value::Vector(Rc::new(items.into())))
         }
         Value::Str(s) => {
             interp.charge(s.s.len())?;
@@ -256,7 +256,7 @@ pub(super) fn stable_sort(interp: &mut Interp, a: &[Value]) -> Result<Value> {
                 let high = items.len() - 1;
                 merge_vector_step(interp, &a[1], &mut items, 0, high)?;
             }
-            Ok(Value::Vector(Rc::new(items)))
+            Ok(Value::Vector(Rc::new(items.into())))
         }
         Value::Str(_) => Err(wrong_type_anon("", "non-uniform array", &a[0])),
         other => Err(wrong_type_anon("", "array", other)),

@@ -343,7 +343,7 @@ fn comparator_calls_follow_libguile() {
     // Expected strings are Guile 3.0.8's output with a comparator that
     // displays its arguments.
     let list = |xs: &[i64]| Value::list(ints(xs));
-    let vector = |xs: &[i64]| Value::Vector(Rc::new(ints(xs)));
+    let vector = |xs: &[i64]| Value::Vector(Rc::new(ints(xs).into()));
     assert_eq!(
         trace(super::sort, vec![list(&[1, 2, 3, 4, 5])], false),
         "(2 1)(5 4)(4 3)(3 1)(3 2)(1 2 3 4 5)"

@@ -244,7 +244,7 @@ fn i128_value(i: i128) -> Value {
 }
 
 fn values2(a: Value, b: Value) -> Value {
-    Value::Values(Rc::new(vec![a, b]))
+    Value::Values(Rc::new(vec![a, b].into()))
 }
 
 /// Announce an exact result of about `bits` bits before computing it

@@ -51,6 +51,15 @@ pub(super) fn p_string_to_number(interp: &mut Interp, args: &[Value]) -> Result<
     if radix > 36 {
         return Ok(parse_big_radix(text, radix).unwrap_or(Value::Bool(false)));
     }
+    if let Some(e) = num::exponent_out_of_range(text, radix) {
+        return Err(Exn::guile(
+            "out-of-range",
+            "string->number",
+            "Value out of range: ~S",
+            vec![Value::Int(e)],
+            Value::list([Value::Int(e)]),
+        ));
+    }
     if let Some(v) = parse_exact_decimal(interp, text, radix)? {
         return Ok(v);
     }

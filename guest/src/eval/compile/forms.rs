@@ -9,7 +9,7 @@ use crate::reader::{Ident, Syntax, SyntaxKind};
 use crate::span::Span;
 use crate::value::Value;
 
-use super::{collect_exact, expect_len, seq, Cx, Scope};
+use super::{collect_exact, expect_len, seq, Cx, Scope, Vars};
 
 impl Interp {
     pub(super) fn parse_bindings(&self, s: &Syntax, kw: &str) -> Result<Vec<(Ident, Syntax)>> {
@@ -60,7 +60,7 @@ impl Interp {
                 items[2].span,
             );
             cx.scopes.push(Scope {
-                vars: vec![loop_name],
+                vars: vec![loop_name].into(),
                 macros: Vec::new(),
             });
             let lam = self.compile_lambda(&formals, &items[3..], false, cx, span);
@@ -94,7 +94,11 @@ impl Interp {
                 .map(|(id, init)| self.compile_named(init, cx, Some(id.sym))),
         )?;
         cx.scopes.push(Scope {
-            vars: bindings.iter().map(|(id, _)| *id).collect(),
+            vars: bindings
+                .iter()
+                .map(|(id, _)| *id)
+                .collect::<Vec<_>>()
+                .into(),
             macros: Vec::new(),
         });
         let body = self.compile_body(&items[2..], cx, span);
@@ -115,7 +119,7 @@ impl Interp {
     ) -> Result<Expr> {
         let Some(((id, init), rest)) = bindings.split_first() else {
             cx.scopes.push(Scope {
-                vars: Vec::new(),
+                vars: Vars::default(),
                 macros: Vec::new(),
             });
             let b = self.compile_body(body, cx, span);
@@ -128,7 +132,7 @@ impl Interp {
         };
         let init = self.compile_named(init, cx, Some(id.sym))?;
         cx.scopes.push(Scope {
-            vars: vec![*id],
+            vars: vec![*id].into(),
             macros: Vec::new(),
         });
         let inner = if rest.is_empty() {
@@ -164,23 +168,22 @@ impl Interp {
             return Ok(seq(self.compile_all(&parts[1..], cx)?));
         }
         let test = self.compile(&parts[0], cx)?;
-        self.enter()?;
-        let rest_expr = self.compile_cond(rest, cx);
-        self.depth -= 1;
-        if parts.len() == 1 {
-            return Ok(Expr::Or(vec![test, rest_expr?].into()));
-        }
         if parts.len() == 3 && self.is_syntax_ident(cx, &parts[1], "=>") {
             // (test => receiver): bind the test's value in a hidden slot.
             let hidden = self.fresh_ident("cond-value", cx);
             cx.scopes.push(Scope {
-                vars: vec![hidden],
+                vars: vec![hidden].into(),
                 macros: Vec::new(),
             });
+            // The rest of the `cond` is compiled once, inside the hidden
+            // slot's scope (compiling it outside too doubled the work per
+            // `=>` clause).
             let r = (|| {
                 let receiver = self.compile(&parts[2], cx)?;
-                let rest_inner = self.compile_cond(rest, cx)?;
-                Ok::<_, Exn>((receiver, rest_inner))
+                self.enter()?;
+                let rest_inner = self.compile_cond(rest, cx);
+                self.depth -= 1;
+                Ok::<_, Exn>((receiver, rest_inner?))
             })();
             cx.scopes.pop();
             let (receiver, rest_inner) = r?;
@@ -202,6 +205,12 @@ impl Interp {
                     Box::new(rest_inner),
                 )),
             });
+        }
+        self.enter()?;
+        let rest_expr = self.compile_cond(rest, cx);
+        self.depth -= 1;
+        if parts.len() == 1 {
+            return Ok(Expr::Or(vec![test, rest_expr?].into()));
         }
         let body = seq(self.compile_all(&parts[1..], cx)?);
         Ok(Expr::If(
@@ -255,6 +264,7 @@ impl Interp {
             key: Box::new(key),
             clauses: out.into(),
             default,
+            span,
         })
     }
 

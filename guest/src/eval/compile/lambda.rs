@@ -9,7 +9,7 @@ use crate::reader::{Ident, Syntax, SyntaxKind};
 use crate::span::Span;
 use crate::value::{Symbol, Value};
 
-use super::{Cx, Scope};
+use super::{Cx, Scope, Vars};
 
 impl Interp {
     pub(super) fn compile_lambda(
@@ -32,7 +32,7 @@ impl Interp {
         let mut vars: Vec<Ident> = req.clone();
         let saved_while = std::mem::take(&mut cx.in_while);
         cx.scopes.push(Scope {
-            vars: Vec::new(),
+            vars: Vars::default(),
             macros: Vec::new(),
         });
         let r = (|| {

@@ -20,8 +20,60 @@ use crate::value::{RecordKind, Symbol, Value};
 use super::{kw, Expr, Interp, Kw, MarkInfo, Target, NODE_COST};
 
 struct Scope {
-    vars: Vec<Ident>,
+    vars: Vars,
     macros: Vec<(Ident, Rc<Macro>)>,
+}
+
+/// The variables of one scope, in slot order.  Names are only ever added,
+/// so a lookup in a big scope (a body with hundreds of internal defines)
+/// goes through an index brought up to date on demand instead of a scan,
+/// which kept compilation linear in the number of defines.
+#[derive(Default)]
+struct Vars {
+    list: Vec<Ident>,
+    /// How many of `list` are in `index`, and the last slot of each name.
+    index: std::cell::RefCell<(usize, rustc_hash::FxHashMap<Ident, u32>)>,
+}
+
+impl Vars {
+    /// Scopes up to this size are scanned: faster than hashing.
+    const SCAN: usize = 16;
+
+    /// The slot of the last variable named `id`.
+    fn position(&self, id: Ident) -> Option<usize> {
+        if self.list.len() <= Self::SCAN {
+            return self.list.iter().rposition(|n| *n == id);
+        }
+        let mut index = self.index.borrow_mut();
+        let (done, map) = &mut *index;
+        for (i, n) in self.list.iter().enumerate().skip(*done) {
+            map.insert(*n, i as u32);
+        }
+        *done = self.list.len();
+        map.get(&id).map(|&i| i as usize)
+    }
+}
+
+impl std::ops::Deref for Vars {
+    type Target = Vec<Ident>;
+    fn deref(&self) -> &Vec<Ident> {
+        &self.list
+    }
+}
+
+impl std::ops::DerefMut for Vars {
+    fn deref_mut(&mut self) -> &mut Vec<Ident> {
+        &mut self.list
+    }
+}
+
+impl From<Vec<Ident>> for Vars {
+    fn from(list: Vec<Ident>) -> Vars {
+        Vars {
+            list,
+            index: Default::default(),
+        }
+    }
 }
 
 /// Compile-time context: the lexical scopes, innermost last.
@@ -136,7 +188,7 @@ impl Interp {
                 if let Some((_, m)) = scope.macros.iter().rev().find(|(n, _)| *n == id) {
                     return Resolved::Macro(m.clone());
                 }
-                if let Some(index) = scope.vars.iter().rposition(|n| *n == id) {
+                if let Some(index) = scope.vars.position(id) {
                     let depth = (cx.scopes.len() - 1 - i) as u32;
                     return Resolved::Local(depth, index as u32);
                 }
@@ -376,7 +428,11 @@ impl Interp {
                 expect_len(kw, items, 3, usize::MAX, span)?;
                 let bindings = self.parse_bindings(&args[0], kw)?;
                 cx.scopes.push(Scope {
-                    vars: bindings.iter().map(|(id, _)| *id).collect(),
+                    vars: bindings
+                        .iter()
+                        .map(|(id, _)| *id)
+                        .collect::<Vec<_>>()
+                        .into(),
                     macros: Vec::new(),
                 });
                 let r = (|| {
@@ -461,7 +517,7 @@ impl Interp {
                 let mut macros = Vec::new();
                 if k == kw::LETREC_SYNTAX {
                     cx.scopes.push(Scope {
-                        vars: Vec::new(),
+                        vars: Vars::default(),
                         macros: Vec::new(),
                     });
                 }
@@ -478,7 +534,7 @@ impl Interp {
                 }
                 if k == kw::LET_SYNTAX {
                     cx.scopes.push(Scope {
-                        vars: Vec::new(),
+                        vars: Vars::default(),
                         macros,
                     });
                 }

@@ -27,7 +27,7 @@ static QQ_VECTOR: Prim = Prim::new("list->vector", 1, Some(1), |interp, a| {
         .list_to_vec()
         .ok_or_else(|| Exn::wrong_type("list->vector", 1, "list", &a[0]))?;
     interp.charge(items.len() * 16)?;
-    Ok(Value::Vector(Rc::new(items)))
+    Ok(Value::Vector(Rc::new(items.into())))
 });
 
 impl Interp {
@@ -124,7 +124,7 @@ fn fold_consts(e: Expr) -> Expr {
                 }
                 if std::ptr::eq(*p, &QQ_VECTOR) {
                     if let Some(items) = vals[0].list_to_vec() {
-                        return Expr::Const(Value::Vector(Rc::new(items)));
+                        return Expr::Const(Value::Vector(Rc::new(items.into())));
                     }
                 }
                 let _ = span;
