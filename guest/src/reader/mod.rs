@@ -13,6 +13,7 @@
 //! what the guest returns.)
 
 mod syntax;
+mod unclosed;
 
 use std::rc::Rc;
 
@@ -41,6 +42,11 @@ struct Reader<'a> {
     items: Vec<Syntax>,
     /// The elements of every empty list.
     empty: Rc<[Syntax]>,
+    /// The lists being read, outermost first: where each opens and where
+    /// its elements start in `items` (for [`unclosed::locate`]).
+    open: Vec<(usize, usize)>,
+    /// Whether the read failed because the file ended inside a list.
+    ended_open: bool,
 }
 
 /// Errors are boxed inside the reader: every datum is returned through a
@@ -76,6 +82,8 @@ fn read_all_boxed(src: &str) -> ReadResult<Vec<Syntax>> {
         pos: if src.starts_with('\u{feff}') { 3 } else { 0 },
         items: Vec::with_capacity(64),
         empty: Rc::new([]),
+        open: Vec::new(),
+        ended_open: false,
     };
     let mut out = Vec::new();
     loop {
@@ -92,7 +100,15 @@ fn read_all_boxed(src: &str) -> ReadResult<Vec<Syntax>> {
                 ));
             }
         }
-        out.push(r.read(0)?);
+        match r.read(0) {
+            Ok(datum) => out.push(datum),
+            Err(e) if r.ended_open => {
+                return Err(unclosed::locate(src, &r.open, &r.items)
+                    .map(Box::new)
+                    .unwrap_or(e))
+            }
+            Err(e) => return Err(e),
+        }
     }
 }
 
@@ -441,6 +457,7 @@ impl<'a> Reader<'a> {
         depth: usize,
     ) -> ReadResult<Option<Rc<Syntax>>> {
         let base = self.items.len();
+        self.open.push((start, base));
         let mut tail = None;
         let bytes = self.src.as_bytes();
         loop {
@@ -449,6 +466,7 @@ impl<'a> Reader<'a> {
             let here = skip_white(bytes, self.pos);
             self.pos = here;
             let Some(&b) = bytes.get(here) else {
+                self.ended_open = true;
                 return Err(err(
                     format!(
                         "unclosed `{}`: the file ends before its `{close}`",
@@ -522,6 +540,7 @@ impl<'a> Reader<'a> {
             };
             self.items.push(item);
         }
+        self.open.pop();
         Ok(tail)
     }
 
@@ -953,6 +972,41 @@ mod tests {
             show("x #;; λ"),
             "ERR `#;` at the end of the file comments out nothing@Some((2, 4))"
         );
+    }
+
+    /// A `)` missing in the middle of an indented dish is located by
+    /// indentation (the list that swallowed the following lines), not
+    /// reported at the top-level form's first line.
+    #[test]
+    fn a_missing_paren_is_located_by_indentation() {
+        let dish = "(potluck-package\n  (name \"x\")\n  (version \"1.0\")\n  (source (potluck-source\n            (git-uri \"https://example.org/x\")\n            (git-commit \"0123\")))\n  (synopsis \"X\")\n  (home-page \"https://a.org\"\n  (description \"Y.\")\n  (license 'gpl3+))\n";
+        let d = read_all(dish).unwrap_err();
+        let open = dish.find("(home-page").unwrap();
+        assert_eq!(d.span, Some(Span::new(open, open + 1)), "{}", d.message);
+        assert_eq!(
+            d.message,
+            "unclosed `(`: the file ends inside the form opened on line 1, \
+             and this `(` is probably the one missing its `)`"
+        );
+        assert_eq!(
+            d.help.as_deref(),
+            Some(
+                "line 9 starts at this `(`'s indentation, as its sibling rather than \
+                 inside it: add `)` at the end of line 8"
+            )
+        );
+        // Missing in the middle of a nested form: the `source` clause.
+        let dish = "(potluck-package\n  (name \"x\")\n  (source (potluck-source\n            (git-uri \"u\")\n            (sha256 \"h\"))\n  (synopsis \"X\")\n  (license 'gpl3+))\n";
+        let d = read_all(dish).unwrap_err();
+        let open = dish.find("(source").unwrap();
+        assert_eq!(d.span, Some(Span::new(open, open + 1)), "{}", d.message);
+        assert!(d.help.unwrap().ends_with("add `)` at the end of line 5"));
+        // Missing at the very end, or unindented text: the outermost `(`.
+        let d = read_all("(potluck-package\n  (name \"x\")\n  (license 'gpl3+)\n").unwrap_err();
+        assert_eq!(d.span, Some(Span::new(0, 1)));
+        assert_eq!(d.message, "unclosed `(`: the file ends before its `)`");
+        let d = read_all("(a\n(b c)\n(d").unwrap_err();
+        assert_eq!(d.span, Some(Span::new(0, 1)), "{}", d.message);
     }
 
     #[test]

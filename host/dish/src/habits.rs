@@ -69,15 +69,36 @@ fn unbound_name(d: &Diagnostic) -> Option<&str> {
     d.message.strip_prefix("Unbound variable: ")
 }
 
+/// The guest's help for a license written as a string, `(license "MIT")`,
+/// names the same text as a symbol; here it becomes the Guix license the
+/// text names, when it is an SPDX identifier or a common name of one.
+const LICENSE_STRING_HELP: &str = "name it with a quoted symbol: (license '";
+
 /// Replace the help of every unbound-variable diagnostic that shows a
-/// Guix habit with the dish form.
+/// Guix habit with the dish form, and of a license written as a string
+/// with the Guix license it names.
 pub fn explain(diagnostics: &mut [Diagnostic], index: &Index) {
     for d in diagnostics {
-        let Some(name) = unbound_name(d) else {
+        if let Some(name) = unbound_name(d) {
+            if let Some(help) = dish_form(name, index) {
+                d.help = Some(help);
+            }
             continue;
-        };
-        if let Some(help) = dish_form(name, index) {
-            d.help = Some(help);
+        }
+        let written = d
+            .help
+            .as_deref()
+            .filter(|_| d.kind == Kind::InvalidDish)
+            .and_then(|h| h.strip_prefix(LICENSE_STRING_HELP))
+            .and_then(|h| h.strip_suffix(')'));
+        if let Some(written) = written {
+            if index.license(written).is_none() {
+                if let Some(guix) = guix_names(written).first() {
+                    d.help = Some(format!(
+                        "name it with a quoted symbol, as Guix calls it: (license '{guix}) for {written}"
+                    ));
+                }
+            }
         }
     }
 }

@@ -205,19 +205,27 @@ pub(super) fn check(cx: &mut Cx) {
             continue;
         }
         seen.push(&l.value);
-        check_one(cx, l);
+        check_one(cx, l, &licenses.items);
     }
 }
 
-fn check_one(cx: &mut Cx, l: &Spanned<String>) {
+/// The Guix licenses that `name` stands for (itself, when it is one).
+fn guix_licenses<'a>(index: &crate::index::Index, name: &'a str) -> Vec<&'a str> {
+    if index.license(name).is_some() {
+        return vec![name];
+    }
+    guix_names(name)
+        .into_iter()
+        .filter(|v| index.license(v).is_some())
+        .collect()
+}
+
+fn check_one(cx: &mut Cx, l: &Spanned<String>, all: &[Spanned<String>]) {
     let index = cx.index;
     if index.license(&l.value).is_some() {
         return;
     }
-    let mapped: Vec<&str> = guix_names(&l.value)
-        .into_iter()
-        .filter(|v| index.license(v).is_some())
-        .collect();
+    let mapped = guix_licenses(index, &l.value);
     let shown = quote(&l.value);
     if !mapped.is_empty() {
         let (message, help) = if mapped.len() == 1 {
@@ -226,7 +234,20 @@ fn check_one(cx: &mut Cx, l: &Spanned<String>) {
                     "`{shown}` is not what Guix calls this license: it is '{}",
                     mapped[0]
                 ),
-                format!("write (license '{})", mapped[0]),
+                if all.len() > 1 {
+                    // The whole list, each name as Guix calls it, so that
+                    // copying the help keeps the other licenses.
+                    let names: Vec<String> = all
+                        .iter()
+                        .map(|x| match guix_licenses(index, &x.value)[..] {
+                            [one] => one.to_string(),
+                            _ => quote(&x.value).to_string(),
+                        })
+                        .collect();
+                    format!("write (license '({}))", names.join(" "))
+                } else {
+                    format!("write (license '{})", mapped[0])
+                },
             )
         } else {
             (
