@@ -27,6 +27,13 @@ while IFS= read -r -d '' f; do
   copy "$f" corpus/reader
 done < <(find ../tests/golden/modules -name '*.scm' -type f -print0)
 
-for target in reader eval boundary emit_roundtrip; do
+# The HTTP target starts from its kept regressions only (its inputs are
+# structured bytes, not dish text).
+mkdir -p corpus/http
+if [ -d regressions/http ]; then
+  find regressions/http -type f -exec cp {} corpus/http/ \;
+fi
+
+for target in reader eval boundary emit_roundtrip http; do
   echo "corpus/$target: $(find "corpus/$target" -type f | wc -l) files"
 done

@@ -16,6 +16,38 @@ use std::time::{Duration, Instant};
 use common::host::*;
 use common::{cache_dir, tempdir};
 
+/// `METHOD url` with an empty body: the status, the content type and the
+/// body.
+fn request(method: &str, url: &str) -> (u16, String, String) {
+    let a = agent();
+    let mut resp = match method {
+        "PUT" => a.put(url).send_empty(),
+        "DELETE" => a.delete(url).call(),
+        _ => a.get(url).call(),
+    }
+    .unwrap();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body = resp.body_mut().read_to_string().unwrap();
+    (resp.status().as_u16(), content_type, body)
+}
+
+/// GET `path` whatever its size: the status and the bytes.
+fn get_bytes(base: &str, path: &str) -> (u16, Vec<u8>) {
+    let mut resp = agent().get(&format!("{base}{path}")).call().unwrap();
+    let status = resp.status().as_u16();
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(1 << 30)
+        .read_to_vec()
+        .unwrap();
+    (status, body)
+}
+
 #[test]
 fn an_update_publishes_keeps_and_removes_modules() {
     let tmp = tempdir();
@@ -233,6 +265,73 @@ fn the_api_refuses_bad_requests_with_clear_json_errors() {
     assert_eq!(get(base, "/api/jobs/999999").0, 404);
     assert_eq!(get(base, "/api/jobs/abc").0, 400);
     assert_eq!(get(base, "/nope").0, 404);
+    // Every refusal is JSON with an `error`: a wrong method, a bad
+    // `?limit=`, an unknown page or job.
+    let refusals = [
+        ("PUT", "/api/repos", 405, "not allowed"),
+        ("DELETE", "/api/dishes", 405, "not allowed"),
+        (
+            "GET",
+            "/api/enqueue-update",
+            405,
+            "POST /api/enqueue-update",
+        ),
+        (
+            "GET",
+            "/api/repos?limit=0",
+            400,
+            "`limit` is a number from 1 to 1000",
+        ),
+        (
+            "GET",
+            "/api/repos?limit=abc",
+            400,
+            "`limit` is a number from 1 to 1000",
+        ),
+        (
+            "GET",
+            "/api/repos?limit=5000",
+            400,
+            "`limit` is a number from 1 to 1000",
+        ),
+        (
+            "GET",
+            "/api/dishes?limit=0",
+            400,
+            "`limit` is a number from 1 to 1000",
+        ),
+        (
+            "GET",
+            "/api/dishes?limit=abc",
+            400,
+            "`limit` is a number from 1 to 1000",
+        ),
+        (
+            "GET",
+            "/api/dishes?limit=5000",
+            400,
+            "`limit` is a number from 1 to 1000",
+        ),
+        ("GET", "/nope", 404, "no such page"),
+        ("GET", "/api/jobs/999999", 404, "there is no job 999999"),
+        ("GET", "/api/jobs/abc", 400, "a job id is a number"),
+    ];
+    for (method, path, status, want) in refusals {
+        let (s, content_type, body) = request(method, &format!("{base}{path}"));
+        assert_eq!(s, status, "{method} {path}: {body}");
+        assert!(
+            content_type.starts_with("application/json"),
+            "{method} {path}: content-type {content_type:?}: {body}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&body)
+            .unwrap_or_else(|_| panic!("{method} {path}: not JSON: {body}"));
+        assert!(
+            v["error"].as_str().is_some_and(|e| e.contains(want)),
+            "{method} {path}: expected {want:?} in {v}"
+        );
+    }
+    assert_eq!(get(base, "/api/repos?limit=1000").0, 200);
+    assert_eq!(get(base, "/api/dishes?limit=1").0, 200);
     let (s, j) = get(base, &format!("/api/jobs/{a}"));
     assert_eq!(s, 200);
     assert_eq!(j["state"], "queued");
@@ -431,6 +530,25 @@ fn hostile_repos_get_clear_diagnostics_and_nothing_escapes() {
     );
     assert_eq!(job["state"], "failed");
     assert!(!job["error"].as_str().unwrap().is_empty());
+    // A port nothing listens on: the public error says so in general terms,
+    // never with the address and port git saw.
+    let closed = free_port();
+    for url in [
+        format!("git://127.0.0.1:{closed}/x"),
+        format!("http://127.0.0.1:{closed}/x.git"),
+    ] {
+        let job = wait_job(server, enqueue(&server.base, &url, "main"));
+        assert_eq!(job["state"], "failed", "{job}");
+        let error = job["error"].as_str().unwrap();
+        assert!(
+            error.contains("cannot connect to the repository's host"),
+            "{url}: {error}"
+        );
+        assert!(
+            !error.contains(&closed.to_string()) && !error.contains("127.0.0.1"),
+            "{url}: the error shows connection details: {error}"
+        );
+    }
     fsck(&server.channel());
     assert!(!marker.exists(), "a hook ran");
 }
@@ -540,6 +658,143 @@ fn sigterm_stops_the_host_cleanly() {
     assert!(server.log().contains("stopped"));
 }
 
+/// Issue 16: a SIGTERM with a client open that sends nothing, and one that
+/// stopped in the middle of its headers, never finished.  The README
+/// promises open connections 10 s and workers 30 s.  The request timeout
+/// is long here, so that only the bounded stop can close them.
+#[test]
+fn sigterm_with_slow_clients_open_stops_within_the_promised_time() {
+    use std::io::Write;
+    let tmp = tempdir();
+    let mut server = Server::start(
+        &tmp.path().join("state"),
+        &["--workers", "1", "--request-timeout", "300"],
+    );
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let _idle = std::net::TcpStream::connect(&addr).unwrap();
+    let mut half = std::net::TcpStream::connect(&addr).unwrap();
+    half.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = server.child.id() as i32;
+    // SAFETY: sending SIGTERM to our own child process.
+    unsafe {
+        libc::kill(pid, libc::SIGTERM);
+    }
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = server.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no exit 30 s after SIGTERM with slow clients open\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}\n{}", server.log());
+    assert!(server.log().contains("stopped"), "{}", server.log());
+}
+
+/// Read from `s` until the server closes it; panics if it is still open
+/// after `limit`.
+fn closed_within(mut s: std::net::TcpStream, limit: Duration, what: &str) -> Duration {
+    use std::io::Read;
+    let start = Instant::now();
+    s.set_read_timeout(Some(limit)).unwrap();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return start.elapsed(),
+            // An answer (such as 408) before the close is fine.
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return start.elapsed(),
+            Err(e) => panic!("{what}: still open after {:?} ({e})", start.elapsed()),
+        }
+        assert!(
+            start.elapsed() < limit,
+            "{what}: still open after {limit:?}"
+        );
+    }
+}
+
+/// Issue 16: connections that sent nothing or half their headers stayed
+/// open for minutes, and about 1 100 of them stopped the host.  Each is
+/// closed after the request timeout, and no more than `--max-connections`
+/// are served at once (the others wait in the kernel's queue).
+#[test]
+fn idle_and_half_sent_requests_are_closed_and_connections_are_capped() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    let tmp = tempdir();
+    let server = Server::start(
+        &tmp.path().join("state"),
+        &["--workers", "0", "--request-timeout", "1"],
+    );
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let idle = TcpStream::connect(&addr).unwrap();
+    let mut half = TcpStream::connect(&addr).unwrap();
+    half.write_all(b"GET /api/repos HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .unwrap();
+    closed_within(
+        idle,
+        Duration::from_secs(10),
+        "a connection that sent nothing",
+    );
+    closed_within(
+        half,
+        Duration::from_secs(10),
+        "a connection that sent half its headers",
+    );
+    assert_eq!(get(&server.base, "/api/repos").0, 200);
+    drop(server);
+
+    let server = Server::start(
+        &tmp.path().join("capped"),
+        &[
+            "--workers",
+            "0",
+            "--request-timeout",
+            "60",
+            "--max-connections",
+            "3",
+        ],
+    );
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let holders: Vec<TcpStream> = (0..3).map(|_| TcpStream::connect(&addr).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(500));
+    // The kernel takes a fourth connection, but the host does not serve it
+    // while three are open.
+    let mut fourth = TcpStream::connect(&addr).unwrap();
+    fourth
+        .write_all(b"GET /api/repos HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    fourth
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut buf = [0u8; 64];
+    match fourth.read(&mut buf) {
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) => {}
+        other => panic!(
+            "a fourth connection was served past the cap of 3: {other:?} {:?}",
+            String::from_utf8_lossy(&buf)
+        ),
+    }
+    // Once the three close, it is served.
+    drop(holders);
+    fourth
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = Vec::new();
+    fourth.read_to_end(&mut answer).unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
 #[test]
 fn a_second_host_on_the_same_state_is_refused() {
     let tmp = tempdir();
@@ -564,6 +819,189 @@ fn a_second_host_on_the_same_state_is_refused() {
     // Once it is gone, the state is free again.
     let again = Server::start(&state, &["--workers", "0"]);
     assert_eq!(get(&again.base, "/api/repos").0, 200);
+}
+
+/// Issue 16: the totals of the status page counted only the rows it
+/// shows (100 dishes, 30 failures).
+#[test]
+fn the_status_page_counts_every_dish_not_only_those_shown() {
+    let tmp = tempdir();
+    let daemon = Daemon::start(&tmp.path().join("repos"));
+    let broken: Vec<(String, Vec<u8>)> = (0..120)
+        .map(|i| {
+            (
+                format!("guix-potluck/b{i:03}.scm"),
+                format!(";; broken\n(potluck-package (name \"b{i}\"))\n").into_bytes(),
+            )
+        })
+        .collect();
+    let good = valid_dish("assoc-tables.scm");
+    let mut files: Vec<(&str, &[u8])> = broken
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_slice()))
+        .collect();
+    files.push(("guix-potluck/good.scm", good.as_slice()));
+    daemon.repo("many", &files);
+    let server = Server::start(&tmp.path().join("state"), &["--workers", "1"]);
+    let job = wait_job(&server, enqueue(&server.base, &daemon.url("many"), "main"));
+    assert_eq!(job["state"], "done", "{job}");
+    let (status, page) = get_bytes(&server.base, "/");
+    assert_eq!(status, 200);
+    let page = String::from_utf8(page).unwrap();
+    for want in [
+        "<p id=\"summary\">1 repos, 121 dishes (120 failing),",
+        "The 100 most recent of 121 dishes.",
+        "120 dishes are failing; the 30 most recent are shown.",
+    ] {
+        assert!(page.contains(want), "expected {want:?} in the page");
+    }
+    assert_eq!(page.matches("<tr><td><a href=\"/dish?").count(), 100);
+    assert_eq!(page.matches("<h3><a href=\"/dish?").count(), 30);
+    let (_, d) = get(&server.base, "/api/dishes?limit=10");
+    assert_eq!(d["total"], 121, "{d}");
+    assert_eq!(d["dishes"].as_array().unwrap().len(), 10);
+}
+
+/// Issue 16: 16 dishes whose `version` is 3.9 MB of U+0001 took 2.25 GB
+/// and made `GET /` answer 624 MB.  Every answer about such a dish stays
+/// small, and the dish is still shown as failing (`update --wait` exits 1).
+#[test]
+fn an_amplifying_dish_keeps_every_answer_small() {
+    const PAGE: usize = 1 << 20;
+    // The JSON cap (`MAX_RESPONSE`, 4 MiB) and a little more.
+    const JSON: usize = (4 << 20) + (64 << 10);
+    let tmp = tempdir();
+    let daemon = Daemon::start(&tmp.path().join("repos"));
+    let amp = String::from_utf8(valid_dish("assoc-tables.scm"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            if l.trim_start().starts_with("(version (") {
+                "  (version (let loop ((s (string (integer->char 1))) (n 0)) (if (< n 22) (loop (string-append s s) (+ n 1)) (substring s 0 3900000))))".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        amp.contains("integer->char 1"),
+        "the fixture has a (version ...) line"
+    );
+    daemon.repo(
+        "amp",
+        &[
+            ("guix-potluck/amp.scm", amp.as_bytes()),
+            ("guix-potluck/good.scm", &valid_dish("bit-operations.scm")),
+        ],
+    );
+    let server = Server::start(&tmp.path().join("state"), &["--workers", "1"]);
+    let url = daemon.url("amp");
+    let (code, out) = update_cli(&["update", &url, "main", "--host", &server.base, "--wait"]);
+    let mut problems = Vec::new();
+    if code != 1 {
+        problems.push(format!(
+            "`update --wait` exited {code} with a failing dish: {out}"
+        ));
+    }
+    if !out.contains("FAILED amp.scm") {
+        problems.push(format!(
+            "`update --wait` does not show the failing dish: {out}"
+        ));
+    }
+    if out.len() > 64 << 10 {
+        problems.push(format!("`update --wait` wrote {} bytes", out.len()));
+    }
+    let query = format!(
+        "/dish?repo={}&branch=main&file=amp.scm",
+        url.replace(':', "%3A").replace('/', "%2F")
+    );
+    let (_, repos) = get(&server.base, "/api/repos");
+    let job_id = repos["repos"][0]["last-job"].as_i64().unwrap();
+    for (path, cap) in [
+        ("/".to_string(), PAGE),
+        (query, PAGE),
+        (format!("/api/jobs/{job_id}"), JSON),
+        ("/api/dishes".to_string(), JSON),
+    ] {
+        let (status, body) = get_bytes(&server.base, &path);
+        if status != 200 {
+            problems.push(format!("GET {path}: {status}"));
+        }
+        if body.len() > cap {
+            problems.push(format!("GET {path}: {} bytes (cap {cap})", body.len()));
+        }
+        if path.starts_with("/api/") {
+            let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let dishes = v["dishes"].as_array().unwrap();
+            let shown = dishes.iter().find(|d| d["file"] == "amp.scm");
+            match shown {
+                None => problems.push(format!(
+                    "GET {path}: the failing dish is not listed ({} of 2 dishes, truncated {})",
+                    dishes.len(),
+                    v["truncated"]
+                )),
+                Some(d) => {
+                    if d["ok"] != false {
+                        problems.push(format!("GET {path}: amp.scm is not failing"));
+                    }
+                    let rendered = d["rendered"].as_str().unwrap_or("");
+                    if rendered.len() > (16 << 10) + 3 {
+                        problems.push(format!(
+                            "GET {path}: {} bytes of rendered diagnostics",
+                            rendered.len()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// File names come from repos: escape sequences and bidi controls in them
+/// reach an `update --wait` terminal escaped.
+#[test]
+fn file_names_from_a_repo_reach_the_terminal_escaped() {
+    let tmp = tempdir();
+    let daemon = Daemon::start(&tmp.path().join("repos"));
+    daemon.repo(
+        "names",
+        &[
+            (
+                "guix-potluck/\u{1b}]0;X\u{7}ok.scm",
+                &valid_dish("assoc-tables.scm"),
+            ),
+            (
+                "guix-potluck/\u{202e}bad\u{1b}[2J.scm",
+                b";; broken\n(potluck-package (name \"x\"))\n",
+            ),
+        ],
+    );
+    let server = Server::start(&tmp.path().join("state"), &["--workers", "1"]);
+    let (code, out) = update_cli(&[
+        "update",
+        &daemon.url("names"),
+        "main",
+        "--host",
+        &server.base,
+        "--wait",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains('\u{1b}'), "ESC reached the terminal: {out:?}");
+    assert!(!out.contains('\u{7}'), "BEL reached the terminal: {out:?}");
+    assert!(
+        !out.contains('\u{202e}'),
+        "U+202E reached the terminal: {out:?}"
+    );
+    for want in [
+        "\\u{1b}]0;X\\u{7}ok.scm",
+        "\\u{202e}bad\\u{1b}[2J.scm",
+        "error: the file name holds U+001B, a control or invisible character [io]",
+        "= note: in guix-potluck/\\u{202e}bad\\u{1b}[2J.scm",
+    ] {
+        assert!(out.contains(want), "expected {want:?} in {out}");
+    }
 }
 
 /// The status page in a real browser: it shows the dishes, the failure with

@@ -242,3 +242,62 @@ fn init_hashes_the_checkout_not_the_archive() {
     assert!(dish.contains("(version \"0.0.0-0."), "{dish}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("git-version"));
 }
+
+/// Two commits after a tag: Guix's `git-version` form, `(git-version
+/// "0.3.1" "2" commit)` = `0.3.1-2.` and the commit's first seven hex
+/// digits, and a note that says what it means.
+#[test]
+fn init_after_a_tag_writes_a_git_version_and_explains_it() {
+    let tmp = tempdir();
+    let repo = tmp.path().join("checkout");
+    std::fs::create_dir_all(&repo).expect("create the checkout");
+    git(&repo, &["init", "-q", "--initial-branch=trunk"]);
+    std::fs::write(repo.join("README"), "one\n").expect("write README");
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "one"]);
+    git(&repo, &["tag", "v0.3.1"]);
+    for n in ["two", "three"] {
+        std::fs::write(repo.join("README"), format!("{n}\n")).expect("write README");
+        git(&repo, &["commit", "-q", "-a", "-m", n]);
+    }
+    let head = String::from_utf8(
+        Command::new("git")
+            .arg("-C")
+            .arg(&repo)
+            .args(["rev-parse", "HEAD"])
+            .output()
+            .expect("git rev-parse")
+            .stdout,
+    )
+    .expect("a UTF-8 commit hash");
+    let short = &head.trim()[..7];
+
+    let out = cli(&["init", "https://example.org/alice/cool-tool.git"], &repo);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dish = std::fs::read_to_string(repo.join("guix-potluck/cool-tool.scm"))
+        .expect("init writes guix-potluck/cool-tool.scm");
+    let version = format!("0.3.1-2.{short}");
+    assert!(dish.contains(&format!("(version \"{version}\")")), "{dish}");
+    assert!(
+        dish.contains(&format!("(git-commit \"{}\")", head.trim())),
+        "{dish}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.lines().any(|l| l
+            == format!(
+                "note: the version {version} is Guix's git-version form: 2 commits after the tag `v0.3.1`, at commit {short}"
+            )),
+        "{stdout}"
+    );
+    // The next steps name the real URL and branch.
+    assert!(
+        stdout.lines().any(|l| l.trim()
+            == "4. potluck-wasm update https://example.org/alice/cool-tool.git trunk --host HOST"),
+        "{stdout}"
+    );
+}

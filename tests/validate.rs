@@ -70,6 +70,38 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "validation",
         "contains white space",
     ),
+    // Bidi controls and invisible characters (issue 16): a version is
+    // ASCII only.
+    (
+        "(version \"2.12.1\")",
+        "(version \"2.12\u{202e}1\")",
+        "validation",
+        "contains U+202E",
+    ),
+    (
+        "(version \"2.12.1\")",
+        "(version \"2.12\u{2066}1\")",
+        "validation",
+        "contains U+2066",
+    ),
+    (
+        "(version \"2.12.1\")",
+        "(version \"2.12\u{200b}1\")",
+        "validation",
+        "contains U+200B",
+    ),
+    (
+        "(version \"2.12.1\")",
+        "(version \"2.12\u{2060}1\")",
+        "validation",
+        "contains U+2060",
+    ),
+    (
+        "(version \"2.12.1\")",
+        "(version \"2.12\u{feff}1\")",
+        "validation",
+        "contains U+FEFF",
+    ),
     (
         "https://git.savannah.gnu.org/git/hello.git",
         "git://git.savannah.gnu.org/hello.git",
@@ -227,6 +259,18 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "(synopsis \"Two\\nlines\")",
         "validation",
         "contains U+000A",
+    ),
+    (
+        "(synopsis \"Friendly greeter\")",
+        "(synopsis \"Friendly \u{202e}greeter\")",
+        "validation",
+        "contains U+202E",
+    ),
+    (
+        "(synopsis \"Friendly greeter\")",
+        "(synopsis \"Friendly\u{2028}greeter\")",
+        "validation",
+        "contains U+2028",
     ),
     (
         "(description \"GNU Hello prints a friendly greeting.\")",
@@ -430,4 +474,151 @@ fn another_index_can_be_selected_and_reresolved() {
         !text.contains("pkg-config"),
         "unchanged inputs are not listed: {text}"
     );
+}
+
+/// Issue 16: a 700-byte dish whose `version` is 3.9 MB of U+0001 made
+/// `check` write 19.5 MB (46.8 MB as JSON).  Every message is bounded
+/// (`MAX_TEXT`), a quoted value is cut (`MAX_QUOTE` characters), and the
+/// output as a whole stays small.
+#[test]
+fn an_amplifying_dish_gets_bounded_output() {
+    use potluck_dish::pipeline::MAX_DIAGNOSTICS_PER_DISH;
+    use potluck_sandbox::diagnostic::{MAX_NOTES, MAX_TEXT};
+
+    const SMALL: usize = 64 << 10;
+    let dish = mutate(
+        "(version \"2.12.1\")",
+        "(version (let loop ((s (string (integer->char 1))) (n 0))\n\
+         \x20           (if (< n 22) (loop (string-append s s) (+ n 1)) (substring s 0 3900000))))",
+    );
+    assert!(dish.len() < 1000, "{} bytes", dish.len());
+    let dir = tempdir();
+    std::fs::write(dir.path().join("amp.scm"), &dish).unwrap();
+
+    // Human output.
+    let out = cli(&["check", "amp.scm"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("field `version`") && text.contains("contains U+0001"),
+        "the dish must reach validation with its 3.9 MB version: {}",
+        text.chars().take(2000).collect::<String>()
+    );
+    assert!(
+        out.stdout.len() + out.stderr.len() < SMALL,
+        "`check` wrote {} + {} bytes",
+        out.stdout.len(),
+        out.stderr.len()
+    );
+    assert!(
+        !out.stderr.contains(&1u8),
+        "a raw U+0001 reached the terminal"
+    );
+
+    // JSON output: every text bounded, and the document as a whole.
+    let out = cli(&["check", "--format", "json", "amp.scm"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diags = json["dishes"][0]["diagnostics"].as_array().unwrap();
+    assert!(
+        diags.iter().any(|d| d["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("field `version`") && m.contains("contains U+0001"))),
+        "{diags:?}"
+    );
+    assert!(
+        diags.len() <= MAX_DIAGNOSTICS_PER_DISH + 1,
+        "{}",
+        diags.len()
+    );
+    for d in diags {
+        let notes = d["notes"].as_array().unwrap();
+        assert!(notes.len() <= MAX_NOTES, "{d}");
+        for t in notes.iter().chain([&d["message"], &d["help"]]) {
+            if let Some(t) = t.as_str() {
+                assert!(t.len() <= MAX_TEXT + 3, "a {}-byte text", t.len());
+            }
+        }
+    }
+    assert!(
+        out.stdout.len() < SMALL,
+        "`check --format json` wrote {} bytes for a {}-byte dish",
+        out.stdout.len(),
+        dish.len()
+    );
+}
+
+/// File names come from repos: escape sequences and bidi controls in them
+/// never reach the terminal raw, on the ` --> FILE`, `= note: in FILE` and
+/// `ok: NAME VERSION (FILE)` lines.
+#[test]
+fn file_names_reach_the_terminal_escaped() {
+    let dir = tempdir();
+    let dishes = dir.path().join("dishes");
+    std::fs::create_dir(&dishes).unwrap();
+    // ok, with a lint warning: an `ok:` line and a ` --> ` line.
+    let linted = mutate(
+        "(synopsis \"Friendly greeter\")",
+        "(synopsis \"A friendly greeter\")",
+    );
+    std::fs::write(dishes.join("\u{1b}]0;X\u{7}ok.scm"), &linted).unwrap();
+    std::fs::write(dishes.join("\u{202e}evil.scm"), &linted).unwrap();
+    // A syntax error: ` --> `.
+    std::fs::write(
+        dishes.join("\u{1b}[2Jbad\u{1b}[31m.scm"),
+        "(potluck-package (name \"x\")",
+    )
+    .unwrap();
+    // A limit without a position: `= note: in FILE`.
+    std::fs::write(
+        dishes.join("\u{1b}]0;Y\u{7}loop.scm"),
+        "(let loop () (loop))\n",
+    )
+    .unwrap();
+    // A directory's dishes with such names are refused, by escaped name.
+    let out = cli(&["check", "dishes"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+    let text = String::from_utf8_lossy(&all);
+    assert!(!all.contains(&0x1b), "ESC reached the terminal: {text:?}");
+    assert!(!all.contains(&0x07), "BEL reached the terminal: {text:?}");
+    assert!(
+        !text.contains('\u{202e}'),
+        "U+202E reached the terminal: {text:?}"
+    );
+    for want in [
+        "error: the file name holds U+001B, a control or invisible character [io]\n = note: in dishes/\\u{1b}]0;X\\u{7}ok.scm",
+        "error: the file name holds U+202E, a control or invisible character [io]\n = note: in dishes/\\u{202e}evil.scm",
+        "checked 4 dishes: 0 ok, 4 failed (4 errors, 0 warnings)",
+    ] {
+        assert!(text.contains(want), "expected {want:?} in {text}");
+    }
+    // Named one by one, they are checked, and their names still reach the
+    // terminal escaped.
+    let mut args = vec!["check".to_string()];
+    for entry in std::fs::read_dir(&dishes).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        args.push(format!("dishes/{name}"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = cli(&args, dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+    let text = String::from_utf8_lossy(&all);
+    assert!(!all.contains(&0x1b), "ESC reached the terminal: {text:?}");
+    assert!(!all.contains(&0x07), "BEL reached the terminal: {text:?}");
+    assert!(
+        !text.contains('\u{202e}'),
+        "U+202E reached the terminal: {text:?}"
+    );
+    for want in [
+        "ok: hello 2.12.1 (dishes/\\u{1b}]0;X\\u{7}ok.scm)",
+        "ok: hello 2.12.1 (dishes/\\u{202e}evil.scm)",
+        "--> dishes/\\u{1b}]0;X\\u{7}ok.scm:",
+        "--> dishes/\\u{202e}evil.scm:",
+        "--> dishes/\\u{1b}[2Jbad\\u{1b}[31m.scm:1:1",
+        "note: in dishes/\\u{1b}]0;Y\\u{7}loop.scm",
+    ] {
+        assert!(text.contains(want), "expected {want:?} in {text}");
+    }
 }

@@ -94,7 +94,24 @@ pub fn collect_dir(
             continue;
         };
         if name.ends_with(".scm") && !name.starts_with('.') {
-            names.push((name.to_string(), Ok(())));
+            // A dish's file name becomes part of its module's name and is
+            // shown to people: no control or invisible character.
+            let bad = name
+                .chars()
+                .find(|&c| c.is_control() || potluck_contract::grammar::is_hazard(c));
+            let pre = match bad {
+                None => Ok(()),
+                Some(c) => Err(Diagnostic::error(
+                    Kind::Io,
+                    format!(
+                        "the file name holds U+{:04X}, a control or invisible character",
+                        c as u32
+                    ),
+                )
+                .in_file(&join(shown, name))
+                .with_help("rename the dish to letters, digits and `-._`, such as `hello.scm`")),
+            };
+            names.push((name.to_string(), pre));
         }
     }
     names.sort_by(|a, b| a.0.cmp(&b.0));

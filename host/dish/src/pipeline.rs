@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use potluck_sandbox::diagnostic::{Diagnostic, Kind, Severity};
-use potluck_sandbox::dish::Dish;
+use potluck_sandbox::dish::{Datum, Dish};
 use potluck_sandbox::Sandbox;
 
 use crate::emit;
@@ -173,7 +173,7 @@ impl Pipeline<'_> {
                         }
                     }
                 }
-                report.dish = Some(dish);
+                report.dish = Some(if report.ok { dish } else { clip(dish) });
                 report.inputs = Some(v.resolved);
             }
             Err(mut diagnostics) => {
@@ -211,4 +211,87 @@ impl Pipeline<'_> {
         }
         report
     }
+}
+
+/// Longest text kept of each field of a dish that failed validation, in
+/// bytes.  A refused dish's values are only quoted back (in JSON reports,
+/// the host's store and its pages); its diagnostics say what is wrong.
+pub const MAX_REFUSED_FIELD: usize = 1_024;
+/// Most items kept of each list of a dish that failed validation.
+pub const MAX_REFUSED_ITEMS: usize = 64;
+
+/// A dish that failed validation, with every text cut to
+/// [`MAX_REFUSED_FIELD`] bytes and every list to [`MAX_REFUSED_ITEMS`]
+/// items, and its `arguments` dropped (to `()`) when they are larger than
+/// that: so that a small dish computing a huge value (a 4 MiB version)
+/// cannot make the reports about it huge.
+fn clip(mut dish: Dish) -> Dish {
+    use potluck_sandbox::diagnostic::truncate;
+    let text = |s: &mut String| {
+        if s.len() > MAX_REFUSED_FIELD {
+            *s = truncate(s, MAX_REFUSED_FIELD);
+        }
+    };
+    for field in [
+        &mut dish.name,
+        &mut dish.version,
+        &mut dish.build_system,
+        &mut dish.synopsis,
+        &mut dish.description,
+        &mut dish.home_page,
+        &mut dish.source.git_uri,
+        &mut dish.source.git_commit,
+        &mut dish.source.sha256,
+    ] {
+        text(&mut field.value);
+    }
+    for list in [
+        &mut dish.inputs,
+        &mut dish.native_inputs,
+        &mut dish.propagated_inputs,
+        &mut dish.licenses,
+    ] {
+        list.items.truncate(MAX_REFUSED_ITEMS);
+        for item in &mut list.items {
+            text(&mut item.value);
+        }
+    }
+    if datum_size(&dish.arguments.value, MAX_REFUSED_FIELD) > MAX_REFUSED_FIELD {
+        dish.arguments.value = Datum::Null;
+    }
+    if let Some(snippet) = &mut dish.source.snippet {
+        if datum_size(&snippet.value, MAX_REFUSED_FIELD) > MAX_REFUSED_FIELD {
+            snippet.value = Datum::Null;
+        }
+    }
+    dish
+}
+
+/// The bytes of `d`'s text and atoms, counted up to a little past `stop`.
+fn datum_size(d: &Datum, stop: usize) -> usize {
+    let mut size = 0;
+    let mut stack = vec![d];
+    while let Some(d) = stack.pop() {
+        size += match d {
+            Datum::Integer(s)
+            | Datum::Rational(s)
+            | Datum::String(s)
+            | Datum::Symbol(s)
+            | Datum::Keyword(s) => s.len() + 2,
+            Datum::List(items, tail) => {
+                stack.extend(items.iter());
+                stack.extend(tail.as_deref());
+                2
+            }
+            Datum::Vector(items) => {
+                stack.extend(items.iter());
+                3
+            }
+            _ => 8,
+        };
+        if size > stop {
+            break;
+        }
+    }
+    size
 }

@@ -202,7 +202,9 @@ fn string_width(s: &str) -> usize {
 }
 
 /// A string as Guile's `write` spells it (for the characters a module may
-/// hold).
+/// hold).  With `raw_newlines` (descriptions, as `guix style` writes them)
+/// newlines and tabs stay raw; a carriage return is always escaped, as a
+/// raw one would make a terminal showing the module overwrite its line.
 pub fn write_string(s: &str, raw_newlines: bool) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -212,7 +214,7 @@ pub fn write_string(s: &str, raw_newlines: bool) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' if !raw_newlines => out.push_str("\\n"),
             '\t' if !raw_newlines => out.push_str("\\t"),
-            '\r' if !raw_newlines => out.push_str("\\r"),
+            '\r' => out.push_str("\\r"),
             c => out.push(c),
         }
     }

@@ -87,6 +87,24 @@ pub fn check_public_uri(uri: &str, schemes: &[&str], policy: Policy) -> Result<U
 }
 
 fn check_domain(d: &str, policy: Policy) -> Result<(), String> {
+    let shown = potluck_sandbox::diagnostic::quote(d);
+    // A DNS name: labels of letters, digits, `-` and `_` (international
+    // names arrive as `xn--` labels), none empty or longer than 63 bytes,
+    // 253 bytes in all; one final `.` is allowed.
+    let name = d.strip_suffix('.').unwrap_or(d);
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if name.len() > 253 || !name.split('.').all(label_ok) {
+        return Err(format!(
+            "the host `{shown}` is not a DNS name (labels of letters, digits and `-`, separated by `.`)"
+        ));
+    }
     let lower = d.trim_end_matches('.').to_ascii_lowercase();
     if lower == "localhost" || lower.ends_with(".localhost") {
         if policy.allow_loopback {
@@ -178,6 +196,30 @@ mod tests {
             "http://example.org:8080/x.git",
             "https://[2606:4700::1111]/x",
             "https://8.8.8.8/repo",
+        ] {
+            assert!(uri(u).is_ok(), "{u}: {:?}", uri(u));
+        }
+    }
+
+    /// Found by the `http` fuzz target: a `git:` URL keeps its host as
+    /// text, so anything the URL parser lets through must still be a DNS
+    /// name.
+    #[test]
+    fn a_host_that_is_no_dns_name_is_refused() {
+        for u in [
+            "git://.%/x",
+            "git://a%20b.org/x",
+            "git://-a.org/x",
+            "git://a..org/x",
+            "git://a.org-/x",
+        ] {
+            let e = uri(u).unwrap_err();
+            assert!(e.contains("is not a DNS name"), "{u}: {e}");
+        }
+        for u in [
+            "git://git.sv.gnu.org/x",
+            "git://a_b.example.org/x",
+            "https://xn--80ak6aa92e.com/x",
         ] {
             assert!(uri(u).is_ok(), "{u}: {:?}", uri(u));
         }

@@ -17,6 +17,13 @@
 //!   the guest's reader holds exactly the `define-module`, the dish label,
 //!   the input helper and one `define-public`, only the fields the emitter
 //!   writes, and every value equal to the record's.
+//! * [`http_body`]: arbitrary requests through the host's router and
+//!   arbitrary strings through its URL and branch checks (see [`http`]).
+
+pub mod http;
+
+pub use http::{http_body, HttpTarget};
+pub use potluck_sandbox::Sandbox;
 
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -31,9 +38,7 @@ use potluck_guest::reader::{read_all, Syntax, SyntaxKind};
 use potluck_guest::value::{Symbol, Value};
 use potluck_guest_fuzz::arbitrary::Unstructured;
 use potluck_guest_fuzz::same_datum;
-use potluck_sandbox::{
-    Cache, Datum, Dish, Kind, Limits, Sandbox, Source, Span, Spanned, StringList,
-};
+use potluck_sandbox::{Cache, Datum, Dish, Kind, Limits, Source, Span, Spanned, StringList};
 
 // =================================================================== boundary
 

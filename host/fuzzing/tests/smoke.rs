@@ -2,11 +2,12 @@
 //! boundary body (bytes → `Sandbox::evaluate` through wasmtime) over every
 //! fixture dish and every kept regression (`fuzz/regressions/boundary/`),
 //! then over random and mutated sources, and the emission round-trip body
-//! over its regressions and random records, for a bounded time.  Any panic
+//! over its regressions and random records, and the HTTP body over its
+//! regressions and random requests, for a bounded time.  Any panic
 //! fails the test and prints the input.
 //!
 //! `POTLUCK_FUZZ_SMOKE_SECS` sets the random run's time (default 20 seconds
-//! in all, shared by the two bodies; 0 runs the corpus only) and
+//! in all, shared by the three bodies; 0 runs the corpus only) and
 //! `POTLUCK_FUZZ_SMOKE_SEED` its seed.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -16,7 +17,7 @@ use std::time::{Duration, Instant};
 use potluck_guest_fuzz::{
     mutate, random_scheme_text, seed_files, smoke_budget, smoke_seed, XorShift,
 };
-use potluck_host_fuzz::{boundary_body, emit_roundtrip_body, fuzz_sandbox};
+use potluck_host_fuzz::{boundary_body, emit_roundtrip_body, fuzz_sandbox, http_body, HttpTarget};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -33,9 +34,9 @@ fn read_all(paths: Vec<PathBuf>) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// Two bodies share the smoke budget.
+/// Three bodies share the smoke budget.
 fn budget() -> Duration {
-    smoke_budget(2)
+    smoke_budget(3)
 }
 
 fn run(name: &str, what: &str, input: &[u8], body: impl FnOnce(&[u8])) {
@@ -115,4 +116,25 @@ fn emit_roundtrip_fuzz_body_survives_random_records() {
         "fuzz smoke: emit_roundtrip: {} inputs, no failure",
         seeds.len() + n
     );
+}
+
+#[test]
+fn http_fuzz_body_survives_random_requests() {
+    let target = HttpTarget::new();
+    let seeds = read_all(seed_files(&root().join("fuzz/regressions/http")));
+    for (path, bytes) in &seeds {
+        run("http", path, bytes, |b| http_body(&target, b));
+    }
+    let mut rng = XorShift::new(smoke_seed());
+    let (start, budget) = (Instant::now(), budget());
+    let mut n = 0usize;
+    while start.elapsed() < budget {
+        let len = (rng.next_u64() % 512) as usize;
+        let input = rng.bytes(len);
+        run("http", &format!("random input #{n}"), &input, |b| {
+            http_body(&target, b)
+        });
+        n += 1;
+    }
+    eprintln!("fuzz smoke: http: {} inputs, no failure", seeds.len() + n);
 }

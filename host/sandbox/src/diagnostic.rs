@@ -182,11 +182,16 @@ impl Diagnostic {
         let help = self.help.as_deref().map(terminal_safe);
         let notes: Vec<String> = self.notes.iter().map(|n| terminal_safe(n)).collect();
         let file = terminal_safe(&self.file);
+        // Wider than any line shown (`MAX_SNIPPET_LINE`), so that the
+        // renderer never cuts a line to fit: its margin arithmetic underflows
+        // when a long line's span ends inside its leading white space (found
+        // by the boundary fuzzer, `fuzz/regressions/boundary/`).
         let renderer = if color {
             Renderer::styled()
         } else {
             Renderer::plain()
-        };
+        }
+        .term_width(MAX_SNIPPET_LINE + 40);
         let level = match self.severity {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,

@@ -625,3 +625,318 @@ fn evaluate_and_publish(host: &Host, job: &Job) -> Result<Outcome, Completion> {
         replace_dishes: true,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::sync::atomic::AtomicUsize;
+
+    use potluck_sandbox::{Diagnostic, Kind};
+
+    use super::*;
+    use crate::store::{
+        ChannelLock, Counts, Enqueued, RepoRecord, SourceOutcome, SourceTask, SqliteStore,
+        StoreError,
+    };
+
+    #[test]
+    fn stored_diagnostics_are_capped_in_number_and_size() {
+        let source = "(potluck-package\n  (name \"hello\"))\n";
+        let many: Vec<Diagnostic> = (0..100)
+            .map(|i| {
+                Diagnostic::error(
+                    Kind::Validation,
+                    format!("problem {i}: {}", "x".repeat(1500)),
+                )
+                .in_file("guix-potluck/hello.scm")
+                .at(source, 19, 26)
+                .with_help("h".repeat(1500))
+            })
+            .collect();
+        let (kept, rendered) = stored(many, Some(source));
+        assert_eq!(kept.len(), MAX_STORED_DIAGNOSTICS + 1);
+        for (i, d) in kept[..MAX_STORED_DIAGNOSTICS].iter().enumerate() {
+            assert!(d.message.starts_with(&format!("problem {i}:")), "{i}");
+        }
+        let last = kept.last().unwrap();
+        assert_eq!(last.message, "80 more diagnostics were left out");
+        assert_eq!(last.file, "guix-potluck/hello.scm");
+        assert!(
+            rendered.len() <= MAX_RENDERED + 3,
+            "{} bytes rendered",
+            rendered.len()
+        );
+        assert!(rendered.contains("problem 0:"), "{rendered}");
+
+        // A few short ones are kept whole.
+        let few = vec![
+            Diagnostic::error(Kind::Validation, "first").in_file("guix-potluck/hello.scm"),
+            Diagnostic::warning(Kind::Lint, "second").in_file("guix-potluck/hello.scm"),
+        ];
+        let (kept, rendered) = stored(few.clone(), Some(source));
+        assert_eq!(kept, few);
+        assert!(
+            rendered.contains("first") && rendered.contains("second"),
+            "{rendered}"
+        );
+    }
+
+    #[test]
+    fn persist_retries_until_it_succeeds_and_gives_up_once_stopped() {
+        let never = AtomicBool::new(false);
+        let calls = Cell::new(0);
+        let got = persist("test", &never, || {
+            calls.set(calls.get() + 1);
+            if calls.get() < 3 {
+                Err(StoreError::Postgres("the database is down".into()))
+            } else {
+                Ok(7)
+            }
+        });
+        assert_eq!(got, Some(7));
+        assert_eq!(calls.get(), 3);
+
+        let stopped = AtomicBool::new(true);
+        let calls = Cell::new(0);
+        let start = Instant::now();
+        let got: Option<()> = persist("test", &stopped, || {
+            calls.set(calls.get() + 1);
+            Err(StoreError::Postgres("the database is down".into()))
+        });
+        assert_eq!(got, None);
+        assert_eq!(calls.get(), 1);
+        assert!(start.elapsed() < Duration::from_secs(1));
+    }
+
+    /// SQLite, except that `complete` fails while `down` is set.
+    struct Flaky {
+        inner: SqliteStore,
+        down: AtomicBool,
+        completes: AtomicUsize,
+    }
+
+    impl Store for Flaky {
+        fn enqueue(
+            &self,
+            git_url: &str,
+            branch: &str,
+            max_queued: u64,
+        ) -> Result<Enqueued, StoreError> {
+            Store::enqueue(&self.inner, git_url, branch, max_queued)
+        }
+        fn claim(&self, lease: &Lease) -> Result<Option<Job>, StoreError> {
+            Store::claim(&self.inner, lease)
+        }
+        fn renew(&self, lease: &Lease, ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+            Store::renew(&self.inner, lease, ids)
+        }
+        fn complete(&self, id: i64, holder: &str, c: &Completion) -> Result<bool, StoreError> {
+            self.completes.fetch_add(1, Ordering::SeqCst);
+            if self.down.load(Ordering::SeqCst) {
+                return Err(StoreError::Postgres("the database is down".into()));
+            }
+            Store::complete(&self.inner, id, holder, c)
+        }
+        fn await_sources(
+            &self,
+            id: i64,
+            holder: &str,
+            sources: &[SourceKey],
+        ) -> Result<bool, StoreError> {
+            Store::await_sources(&self.inner, id, holder, sources)
+        }
+        fn claim_source(&self, lease: &Lease) -> Result<Option<SourceTask>, StoreError> {
+            Store::claim_source(&self.inner, lease)
+        }
+        fn renew_sources(&self, lease: &Lease, ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+            Store::renew_sources(&self.inner, lease, ids)
+        }
+        fn complete_source(
+            &self,
+            id: i64,
+            holder: &str,
+            outcome: &SourceOutcome,
+        ) -> Result<bool, StoreError> {
+            Store::complete_source(&self.inner, id, holder, outcome)
+        }
+        fn source(&self, key: &SourceKey) -> Result<Option<SourceRecord>, StoreError> {
+            Store::source(&self.inner, key)
+        }
+        fn release_all_leases(&self) -> Result<usize, StoreError> {
+            Store::release_all_leases(&self.inner)
+        }
+        fn job(&self, id: i64) -> Result<Option<Job>, StoreError> {
+            Store::job(&self.inner, id)
+        }
+        fn recent_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+            Store::recent_jobs(&self.inner, limit)
+        }
+        fn pending_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+            Store::pending_jobs(&self.inner, limit)
+        }
+        fn queue_len(&self) -> Result<u64, StoreError> {
+            Store::queue_len(&self.inner)
+        }
+        fn counts(&self) -> Result<Counts, StoreError> {
+            Store::counts(&self.inner)
+        }
+        fn repos(&self, limit: u32) -> Result<Vec<RepoRecord>, StoreError> {
+            Store::repos(&self.inner, limit)
+        }
+        fn dishes(&self, limit: u32) -> Result<Vec<DishRecord>, StoreError> {
+            Store::dishes(&self.inner, limit)
+        }
+        fn failing_dishes(&self, limit: u32) -> Result<Vec<DishRecord>, StoreError> {
+            Store::failing_dishes(&self.inner, limit)
+        }
+        fn dishes_of(&self, git_url: &str, branch: &str) -> Result<Vec<DishRecord>, StoreError> {
+            Store::dishes_of(&self.inner, git_url, branch)
+        }
+        fn dish(
+            &self,
+            git_url: &str,
+            branch: &str,
+            file: &str,
+        ) -> Result<Option<DishRecord>, StoreError> {
+            Store::dish(&self.inner, git_url, branch, file)
+        }
+        fn claim_dir(
+            &self,
+            dir: &str,
+            git_url: &str,
+            branch: &str,
+        ) -> Result<(String, String), StoreError> {
+            Store::claim_dir(&self.inner, dir, git_url, branch)
+        }
+        fn lock_channel(&self) -> Result<ChannelLock<'_>, StoreError> {
+            Store::lock_channel(&self.inner)
+        }
+    }
+
+    fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+        let start = Instant::now();
+        while !done() {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "still waiting after 60 s: {what}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// A job whose result the store cannot record is neither lost nor left
+    /// `running` for ever: `complete` is tried again until the store
+    /// answers, and when the worker gives up (here: the host stops) the
+    /// job's lease is no longer renewed, so that it is taken again.
+    #[test]
+    fn a_failing_complete_is_retried_and_a_given_up_job_is_taken_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Flaky {
+            inner: SqliteStore::in_memory().unwrap(),
+            down: AtomicBool::new(true),
+            completes: AtomicUsize::new(0),
+        });
+        let (sandbox, _) = Sandbox::new(
+            potluck_sandbox::Limits::default(),
+            &potluck_sandbox::Cache::Off,
+            1,
+        )
+        .expect("sandbox");
+        let channel = Channel::open(
+            &dir.path().join("channel.git"),
+            crate::channel::Options::default(),
+        )
+        .unwrap();
+        let lease = Duration::from_secs(2);
+        let host = Arc::new(Host {
+            store: store.clone(),
+            sandbox: Arc::new(sandbox),
+            index: Arc::new(Index::builtin()),
+            channel: Arc::new(channel),
+            wake: Arc::new(Wake::default()),
+            scratch: dir.path().join("scratch"),
+            fetch: FetchLimits {
+                allow_loopback: true,
+                timeout: Duration::from_secs(30),
+                ..FetchLimits::default()
+            },
+            policy: Policy {
+                allow_loopback: true,
+            },
+            lease: Lease {
+                holder: "worker-test".into(),
+                duration: lease,
+            },
+            verify_sources: false,
+            source_limits: SourceLimits::default(),
+            held: Held::default(),
+        });
+        // A repo on a port nothing listens on: the job itself fails at once.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}/x.git");
+        let Enqueued::New(first) = Store::enqueue(&*store, &url, "main", 10).unwrap() else {
+            panic!("not queued");
+        };
+        let stop = Arc::new(AtomicBool::new(false));
+        let handles = spawn(host.clone(), 1, 0, stop.clone());
+
+        // The result cannot be recorded: it is tried again while the job
+        // stays running, then recorded once the store answers.
+        wait_until("complete() tried three times", || {
+            store.completes.load(Ordering::SeqCst) >= 3
+        });
+        let job = Store::job(&*store, first).unwrap().unwrap();
+        assert_eq!(job.state, JobState::Running, "{job:?}");
+        store.down.store(false, Ordering::SeqCst);
+        wait_until("the first job recorded", || {
+            Store::job(&*store, first).unwrap().unwrap().state == JobState::Failed
+        });
+        let job = Store::job(&*store, first).unwrap().unwrap();
+        assert!(
+            job.error
+                .as_deref()
+                .is_some_and(|e| e.contains("cannot connect")),
+            "{job:?}"
+        );
+
+        // The store goes down again and the host stops while the worker is
+        // still trying: it gives up, and stops renewing the lease.
+        store.down.store(true, Ordering::SeqCst);
+        let before = store.completes.load(Ordering::SeqCst);
+        let Enqueued::New(second) = Store::enqueue(&*store, &url, "dev", 10).unwrap() else {
+            panic!("not queued");
+        };
+        host.wake.notify();
+        wait_until("complete() tried twice for the second job", || {
+            store.completes.load(Ordering::SeqCst) >= before + 2
+        });
+        stop.store(true, Ordering::SeqCst);
+        host.wake.notify();
+        for h in handles {
+            h.join().unwrap();
+        }
+        assert!(
+            !Held::set(&host.held.jobs).contains(&second),
+            "the lease of a job whose result was given up is still renewed"
+        );
+        let job = Store::job(&*store, second).unwrap().unwrap();
+        assert_eq!(job.state, JobState::Running, "{job:?}");
+        // Its lease runs out, and another host takes it again.
+        let other = Lease {
+            holder: "another-host".into(),
+            duration: Duration::from_secs(60),
+        };
+        let mut again = None;
+        wait_until("the second job taken again", || {
+            again = Store::claim(&*store, &other).unwrap();
+            again.is_some()
+        });
+        let again = again.unwrap();
+        assert_eq!(again.id, second);
+        assert_eq!(again.attempts, 2);
+    }
+}

@@ -158,10 +158,18 @@ fn lock_state(state: &std::path::Path) -> anyhow::Result<std::fs::File> {
     }
 }
 
-pub fn run(args: HostChannelArgs) -> anyhow::Result<ExitCode> {
+pub fn run(mut args: HostChannelArgs) -> anyhow::Result<ExitCode> {
     init_logging(args.log_format);
     std::fs::create_dir_all(&args.state)
         .with_context(|| format!("cannot create the state directory {}", args.state.display()))?;
+    // Absolute from here on: git runs in other directories (scratch
+    // checkouts) and is given paths inside the state directory.
+    args.state = std::fs::canonicalize(&args.state).with_context(|| {
+        format!(
+            "cannot resolve the state directory {}",
+            args.state.display()
+        )
+    })?;
     // One host per state directory: held until the process exits (or dies).
     let _state_lock = lock_state(&args.state)?;
     let (store, requeued): (Arc<dyn Store>, usize) = match &args.store {

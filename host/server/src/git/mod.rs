@@ -554,6 +554,66 @@ mod tests {
         assert!(check_url("git://127.0.0.1:9418/r.git", true).is_ok());
     }
 
+    /// A job's error is public: what git said about an internal address
+    /// (which port is open, which is closed) must not reach it.
+    #[test]
+    fn network_errors_name_no_address_or_port() {
+        let cases = [
+            (
+                "fatal: unable to access 'http://10.0.0.5:8999/x/': Failed to connect to 10.0.0.5 port 8999 after 0 ms: Connection refused",
+                "cannot connect to the repository's host",
+            ),
+            (
+                "fatal: unable to access 'http://10.0.0.5:8999/x/': Failed to connect to 10.0.0.5 port 8999 after 0 ms: Couldn't connect to server",
+                "cannot connect to the repository's host",
+            ),
+            (
+                "fatal: unable to access 'https://[fd00::5]:8999/x/': Failed to connect to fd00::5 port 8999: No route to host",
+                "cannot connect to the repository's host",
+            ),
+            (
+                "fatal: unable to access 'http://10.0.0.5:8999/x/': Recv failure: Connection reset by peer",
+                "cannot connect to the repository's host",
+            ),
+            (
+                "potluck-git-proxy: cannot connect to the repository's host; fatal: Could not read from remote repository.",
+                "cannot connect to the repository's host",
+            ),
+            (
+                "fatal: repository 'http://10.0.0.5:8999/x/' not found",
+                "not found",
+            ),
+            (
+                "fatal: unable to access 'http://10.0.0.5:8999/x/': The requested URL returned error: 403",
+                "not public",
+            ),
+            (
+                "fatal: unable to access 'http://10.0.0.5:8999/x/': Empty reply from server",
+                "the transfer failed",
+            ),
+        ];
+        for (detail, want) in cases {
+            let shown = network_error(GitError::Command {
+                what: "clone".into(),
+                detail: detail.into(),
+            })
+            .to_string();
+            for secret in ["10.0.0.5", "8999", "fd00", "http", "potluck-git-proxy"] {
+                assert!(
+                    !shown.contains(secret),
+                    "{detail:?} became {shown:?}, which shows {secret:?}"
+                );
+            }
+            assert!(shown.contains(want), "{detail:?} became {shown:?}");
+        }
+        // Errors that are not git's own words pass unchanged.
+        let e = network_error(GitError::Timeout {
+            what: "clone".into(),
+            secs: 120,
+        });
+        assert!(matches!(e, GitError::Timeout { secs: 120, .. }), "{e}");
+    }
+
     #[test]
     fn ls_tree_parsing_keeps_raw_names() {
         let out =

@@ -290,4 +290,145 @@ mod tests {
         let r = Remote::check("http://127.0.0.1:8999/x", &limits).unwrap();
         assert_eq!(r.url(), "http://127.0.0.1:8999/x");
     }
+
+    /// The `-c` settings `git` was given.
+    fn configs(c: &Command) -> Vec<String> {
+        let args: Vec<String> = c
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        args.windows(2)
+            .filter(|w| w[0] == "-c")
+            .map(|w| w[1].clone())
+            .collect()
+    }
+
+    #[test]
+    fn http_remotes_are_pinned_to_the_addresses_that_were_checked() {
+        let limits = FetchLimits {
+            allow_loopback: true,
+            ..FetchLimits::default()
+        };
+        // An address: pinned to itself, on the URL's port.
+        let r = Remote::check("http://127.0.0.1:8999/x", &limits).unwrap();
+        let mut c = Command::new("git");
+        r.configure(&mut c);
+        let cfg = configs(&c);
+        assert!(
+            cfg.contains(&"http.curloptResolve=127.0.0.1:8999:127.0.0.1".to_string()),
+            "{cfg:?}"
+        );
+        assert!(
+            cfg.contains(&"protocol.http.allow=always".to_string()),
+            "{cfg:?}"
+        );
+        // A name, on the scheme's default port: pinned to the addresses
+        // potluck resolved and checked, never left for git to resolve again.
+        let r = Remote::check("https://localhost/x", &limits).unwrap();
+        let mut c = Command::new("git");
+        r.configure(&mut c);
+        let cfg = configs(&c);
+        let pins: Vec<&String> = cfg
+            .iter()
+            .filter(|c| c.starts_with("http.curloptResolve="))
+            .collect();
+        assert_eq!(pins.len(), 1, "{cfg:?}");
+        let addrs = pins[0]
+            .strip_prefix("http.curloptResolve=localhost:443:")
+            .unwrap_or_else(|| panic!("{cfg:?}"));
+        assert!(!addrs.is_empty(), "{cfg:?}");
+        for a in addrs.split(',') {
+            let ip: IpAddr = a
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse()
+                .unwrap_or_else(|e| panic!("{a}: {e}; {cfg:?}"));
+            assert!(ip.is_loopback(), "{cfg:?}");
+        }
+        // git:// goes through the proxy, which gets the checked addresses.
+        let with = FetchLimits {
+            git_proxy: Some("/p/potluck-git-proxy".into()),
+            ..limits
+        };
+        let r = Remote::check("git://127.0.0.1:9418/x", &with).unwrap();
+        let mut c = Command::new("git");
+        r.configure(&mut c);
+        let cfg = configs(&c);
+        assert!(
+            cfg.contains(&"core.gitProxy=/p/potluck-git-proxy".to_string()),
+            "{cfg:?}"
+        );
+        assert!(
+            cfg.contains(&"protocol.git.allow=always".to_string()),
+            "{cfg:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_that_resolves_to_a_private_address_is_refused() {
+        // `localhost` passes the URL check only with the testing switch;
+        // the resolver refuses what it resolves to on its own.
+        let url = Url::parse("http://localhost:8999/x").unwrap();
+        let e = resolve_public(&url, false).unwrap_err();
+        assert!(e.to_string().contains("not public"), "{e}");
+        assert!(resolve_public(&url, true).is_ok());
+    }
+
+    /// Accept one connection on `listener` within `limit` and answer 404;
+    /// returns the request, or `None` when nobody connected.
+    fn one_request(listener: std::net::TcpListener, limit: Duration) -> Option<String> {
+        listener.set_nonblocking(true).unwrap();
+        let start = std::time::Instant::now();
+        let mut s = loop {
+            match listener.accept() {
+                Ok((s, _)) => break s,
+                Err(_) if start.elapsed() < limit => std::thread::sleep(Duration::from_millis(20)),
+                Err(_) => return None,
+            }
+        };
+        s.set_nonblocking(false).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => request.extend_from_slice(&buf[..n]),
+            }
+        }
+        let _ = s
+            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        Some(String::from_utf8_lossy(&request).into_owned())
+    }
+
+    /// DNS rebinding: whatever the name resolves to when git runs, git
+    /// connects to the address potluck checked.  The name here resolves
+    /// nowhere (`.invalid` is reserved), so git can reach the listener only
+    /// through the pin.
+    #[test]
+    fn git_connects_to_the_pinned_address_not_to_a_second_dns_answer() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || one_request(listener, Duration::from_secs(30)));
+        let remote = Remote {
+            url: Url::parse(&format!("http://potluck-rebind.invalid:{port}/x")).unwrap(),
+            addrs: vec![SocketAddr::from(([127, 0, 0, 1], port))],
+            proxy: None,
+        };
+        let home = tempfile::tempdir().unwrap();
+        let mut git = crate::git::git(home.path());
+        remote.configure(&mut git);
+        git.args(["ls-remote", "--", remote.url()]);
+        let result = crate::git::run(git, "ls-remote", Duration::from_secs(60), None, None);
+        assert!(result.is_err(), "the listener has no repository");
+        let request = server
+            .join()
+            .unwrap()
+            .unwrap_or_else(|| panic!("git never reached the pinned address: {result:?}"));
+        assert!(request.starts_with("GET /x/info/refs"), "{request}");
+        assert!(
+            request.contains(&format!("Host: potluck-rebind.invalid:{port}")),
+            "{request}"
+        );
+    }
 }

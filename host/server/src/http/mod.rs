@@ -357,3 +357,28 @@ async fn not_found() -> Response {
          /api/dishes, /api/channel; the channel is at /channel.git",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_cut_before_their_json_passes_the_budget() {
+        // Each item is 102 bytes of JSON, and a comma.
+        let items = vec!["x".repeat(100); 10];
+        let (kept, cut) = fit(items.clone(), 350);
+        assert_eq!(kept.len(), 3);
+        assert!(cut);
+        assert!(serde_json::to_vec(&kept).unwrap().len() <= 350);
+        let (all, cut) = fit(items, MAX_RESPONSE);
+        assert_eq!(all.len(), 10);
+        assert!(!cut);
+        // An item larger than the whole answer is never sent.
+        let (none, cut) = fit(vec!["y".repeat(MAX_RESPONSE)], MAX_RESPONSE);
+        assert!(none.is_empty());
+        assert!(cut);
+        let (none, cut) = fit(Vec::<String>::new(), 0);
+        assert!(none.is_empty());
+        assert!(!cut);
+    }
+}
