@@ -452,7 +452,8 @@ fn version_names_the_index_commit_and_the_guest_hash() {
         String::from_utf8_lossy(&out.stdout),
         concat!("potluck-wasm ", env!("CARGO_PKG_VERSION"), "\n")
     );
-    for flag in ["--version"] {
+    {
+        let flag = "--version";
         let out = cli(&[flag], dir.path());
         assert!(out.status.success(), "{flag}: {}", stderr(&out));
         let text = String::from_utf8(out.stdout).expect("UTF-8 version");
