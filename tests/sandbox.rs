@@ -302,6 +302,16 @@ fn source_and_output_caps() {
     );
     let msg = limit_message(limits, &big);
     assert!(msg.contains("output limit"), "{msg}");
+    // Stopped by wasmtime's copy limit (the host-call fuel set to the output
+    // cap) before any of it reached the host's own checks.
+    let s = Sandbox::new(limits, &Cache::Off, 1).expect("sandbox").0;
+    let d = s.evaluate("big.scm", &big).unwrap_err();
+    assert!(
+        d[0].notes
+            .iter()
+            .any(|n| n == "stopped while it was being copied out of the sandbox"),
+        "{d:?}"
+    );
 }
 
 #[test]
@@ -325,4 +335,31 @@ fn evaluation_is_concurrent_and_isolated() {
             });
         }
     });
+}
+
+/// Issue 16 item 6: a vector in cdr position, `(x . #(…))`, nested 130 deep
+/// is legitimate data and comes through the sandbox (the guest and the host
+/// used to count its depth differently, and the host called it an attack);
+/// data past the shared depth limit is a clean `limit`, never `internal`.
+#[test]
+fn vectors_in_cdr_position_are_counted_alike_by_guest_and_host() {
+    let nest = |n: u32| {
+        DISH.replace(
+            "(arguments '(#:tests? #f #:make-flags '(\"V=1\") #:x 1/3 #:y 12345678901234567890123 #:z #(1 #\\a 2.5)))",
+            &format!(
+                "(arguments (list #:data (let loop ((i 0) (d 'x)) (if (= i {n}) d (loop (+ i 1) (cons 'x `#(,d)))))))"
+            ),
+        )
+    };
+    let s = sandbox();
+    let src = nest(130);
+    assert!(src.contains("#:data"), "the dish was not rewritten");
+    if let Err(d) = s.evaluate("deep.scm", &src) {
+        panic!("130 levels were refused: {d:?}");
+    }
+    let d = s.evaluate("deeper.scm", &nest(5000)).unwrap_err();
+    assert!(
+        d.iter().all(|d| d.kind != Kind::Internal),
+        "5000 levels: {d:?}"
+    );
 }

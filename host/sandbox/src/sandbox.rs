@@ -449,11 +449,14 @@ impl Sandbox {
         file: &str,
     ) -> Diagnostic {
         let l = &self.limits;
-        // wasmtime's error type for it is private: a test pins its text.
+        // wasmtime's error type for it is private: a test
+        // (tests/sandbox.rs `source_and_output_caps`) pins its text through
+        // the note below.
         if e.chain()
             .any(|c| c.to_string().contains("too much data is being copied"))
         {
-            return revalidate::too_large(file, l.output_bytes);
+            return revalidate::too_large(file, l.output_bytes)
+                .with_note("stopped while it was being copied out of the sandbox");
         }
         let d = match e.downcast_ref::<Trap>() {
             Some(Trap::OutOfFuel) => Diagnostic::error(
