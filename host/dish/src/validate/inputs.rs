@@ -201,7 +201,7 @@ pub(super) fn check(cx: &mut Cx) -> ResolvedInputs {
                         r.variable,
                         r.ambiguous.join(", ")
                     ),
-                    "that is what `guix build` warns too; name the variant you mean with a longer version, e.g. \"NAME@X.Y.Z\"",
+                    "`guix build` warns the same; the others have the same name and version, so no specification tells them apart: if the one Guix chooses is not the one you mean, the dish cannot name it",
                 );
             }
         }
