@@ -193,3 +193,29 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         ExitCode::SUCCESS
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The estimate is not shown before a tenth of the dishes (at least 10)
+    /// are done; fewer than 20 dishes get no bar at all.
+    #[test]
+    fn the_time_estimate_waits_until_it_means_something() {
+        assert!(Progress::new(19, true).bar.is_none());
+        assert!(Progress::new(500, false).bar.is_none());
+        for (n, from) in [(20, 10), (50, 10), (500, 50)] {
+            let p = Progress::new(n, true);
+            let bar = p.bar.as_ref().expect("a bar for 20 dishes or more");
+            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+            assert_eq!(p.eta_from, from);
+            for _ in 1..from {
+                p.inc();
+            }
+            assert!(!p.eta_shown.load(Ordering::Relaxed), "{n}: shown early");
+            p.inc();
+            assert!(p.eta_shown.load(Ordering::Relaxed), "{n}: not shown");
+            p.finish();
+        }
+    }
+}
