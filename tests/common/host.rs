@@ -145,9 +145,17 @@ impl Server {
             .append(true)
             .open(state.with_extension("log"))
             .unwrap();
+        // The state directory is given relative to the host's working
+        // directory, as an operator may (`--state st`): git runs elsewhere
+        // and must still find it.
+        let (cwd, relative) = (
+            state.parent().expect("the state directory has a parent"),
+            state.file_name().expect("the state directory has a name"),
+        );
         let mut child = Command::new(BIN)
+            .current_dir(cwd)
             .args(["host-channel", "--listen", "127.0.0.1:0", "--state"])
-            .arg(state)
+            .arg(relative)
             .arg("--allow-loopback-remotes")
             .args((!verify).then_some("--skip-source-verification"))
             .args(extra)
