@@ -102,7 +102,19 @@ fn check_domain(d: &str, policy: Policy) -> Result<(), String> {
     };
     if name.len() > 253 || !name.split('.').all(label_ok) {
         return Err(format!(
-            "the host `{shown}` is not a DNS name (labels of letters, digits and `-`, separated by `.`)"
+            "the host `{shown}` is not a DNS name (labels of letters, digits, `-` and `_`, separated by `.`)"
+        ));
+    }
+    // No public name ends in a number: a web client reads such a host as
+    // an IPv4 address (`0x7f.1` is 127.0.0.1), git's resolver may too.
+    let last = name.rsplit('.').next().unwrap_or(name);
+    let hex = last
+        .strip_prefix("0x")
+        .or_else(|| last.strip_prefix("0X"))
+        .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+    if last.bytes().all(|b| b.is_ascii_digit()) || hex {
+        return Err(format!(
+            "the host `{shown}` ends in a number, so it is read as an IPv4 address, not a DNS name"
         ));
     }
     let lower = d.trim_end_matches('.').to_ascii_lowercase();
@@ -186,6 +198,33 @@ mod tests {
 
     fn uri(u: &str) -> Result<Url, String> {
         check_public_uri(u, &["git", "http", "https"], Policy::default())
+    }
+
+    /// Found by the `http` fuzz target
+    /// (`fuzz/regressions/http/git-host-ending-in-a-number`): a `git:` URL
+    /// kept `777GIT_TERMINAL_PROM7.777` as a name, which a web client would
+    /// read as an address.
+    #[test]
+    fn a_host_ending_in_a_number_is_refused() {
+        for u in [
+            "git://777GIT_TERMINAL_PROM7.777/x",
+            "git://example.0x1F/x",
+            "git://example.org.123./x",
+        ] {
+            let e = uri(u).unwrap_err();
+            assert!(e.contains("ends in a number"), "{u}: {e}");
+        }
+        for u in ["git://0x7f.1/x", "git://127.1/x"] {
+            let e = uri(u).unwrap_err();
+            assert!(e.contains("127.0.0.1 is not a public address"), "{u}: {e}");
+        }
+        for u in [
+            "git://a1.example.org/x",
+            "git://example.0xg/x",
+            "git://1e100.net/x",
+        ] {
+            assert!(uri(u).is_ok(), "{u}: {:?}", uri(u));
+        }
     }
 
     #[test]

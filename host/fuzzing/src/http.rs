@@ -305,13 +305,14 @@ fn independent_url_ok(url: &str) -> bool {
         // read it as an address.
         // (When that reading fails, as for a last label that is a number,
         // the name is looked up in the DNS, where only letters, digits,
-        // `-` and `.` make a name, and the address found is checked then.)
+        // `-`, `_` and `.` make a name, and the address found is checked
+        // then.)
         Some(url::Host::Domain(d)) => match url::Url::parse(&format!("http://{d}/")) {
             Ok(as_http) => as_http.host().is_some_and(global),
             Err(_) => {
                 !d.is_empty()
                     && d.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"-.".contains(&b))
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
             }
         },
         Some(host) => global(host),
