@@ -2,7 +2,7 @@
 # Seed the libFuzzer corpora fuzz/corpus/<target>/ from the fixture dishes
 # (tests/fixtures/**/*.scm), the golden channel modules (reader only) and the
 # kept regressions (fuzz/regressions/<target>/).  Idempotent; the corpora are
-# not committed (.gitignore) — libFuzzer grows them locally.
+# committed minimised (see README.md), and libFuzzer grows them locally.
 set -euo pipefail
 cd "$(dirname "$0")"
 

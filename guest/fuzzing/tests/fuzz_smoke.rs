@@ -1,8 +1,9 @@
 //! Stable-toolchain smoke run of the guest fuzz targets (`fuzz/`): the
 //! reader and evaluator fuzz bodies over the seed corpus — every fixture
-//! dish (`tests/fixtures/**/*.scm`), `fuzz/corpus/*/*` when it exists, and
-//! every kept crash in `fuzz/regressions/*/*` — then over random and mutated
-//! inputs for a bounded time.  Any panic fails the test and prints the input.
+//! dish (`tests/fixtures/**/*.scm`), the target's own minimised corpus
+//! (`fuzz/corpus/reader/` or `fuzz/corpus/eval/`, committed) and every kept
+//! crash in `fuzz/regressions/*/*` — then over random and mutated inputs for
+//! a bounded time.  Any panic fails the test and prints the input.
 //!
 //! `POTLUCK_FUZZ_SMOKE_SECS` sets the random run's time (default 20 seconds
 //! in all, shared by the two bodies; 0 runs the corpus only) and
@@ -25,14 +26,20 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Every seed: fixture dishes, the cargo-fuzz corpus (if seeded or grown
-/// locally) and the kept regressions.
-fn seeds() -> Vec<(String, Vec<u8>)> {
+/// Every seed: fixture dishes, the target's cargo-fuzz corpus and the kept
+/// regressions.
+fn seeds(name: &str) -> Vec<(String, Vec<u8>)> {
     let root = root();
     let mut paths = Vec::new();
     paths.extend(seed_files(&root.join("tests/fixtures")));
     paths.retain(|p| p.extension().is_some_and(|e| e == "scm"));
-    paths.extend(seed_files(&root.join("fuzz/corpus")));
+    let corpus = seed_files(&root.join("fuzz/corpus").join(name));
+    assert!(
+        corpus.len() > 100,
+        "fuzz/corpus/{name}/ is missing or nearly empty ({} files): it is committed",
+        corpus.len()
+    );
+    paths.extend(corpus);
     paths.extend(seed_files(&root.join("fuzz/regressions")));
     paths
         .into_iter()
@@ -63,7 +70,7 @@ fn run(name: &str, body: Body, what: &str, input: &[u8]) -> Result<(), String> {
 }
 
 fn smoke(name: &'static str, body: Body, budget: Duration, seed: u64) -> Result<usize, String> {
-    let seeds = seeds();
+    let seeds = seeds(name);
     assert!(
         seeds.len() > 100,
         "the seed corpus is missing: {} files",

@@ -1,9 +1,10 @@
 //! Stable-toolchain smoke run of the host fuzz targets (`fuzz/`): the
 //! boundary body (bytes → `Sandbox::evaluate` through wasmtime) over every
-//! fixture dish and every kept regression (`fuzz/regressions/boundary/`),
-//! then over random and mutated sources, and the emission round-trip body
-//! over its regressions and random records, and the HTTP body over its
-//! regressions and random requests, for a bounded time.  Any panic
+//! fixture dish, its minimised corpus (`fuzz/corpus/boundary/`, committed)
+//! and every kept regression (`fuzz/regressions/boundary/`), then over
+//! random and mutated sources; the emission round-trip body over its corpus,
+//! its regressions and random records; and the HTTP body over its corpus,
+//! its regressions and random requests, for a bounded time.  Any panic
 //! fails the test and prints the input.
 //!
 //! `POTLUCK_FUZZ_SMOKE_SECS` sets the random run's time (default 20 seconds
@@ -25,6 +26,17 @@ fn root() -> PathBuf {
         .nth(2)
         .expect("host/fuzzing/ is two levels inside the workspace")
         .to_path_buf()
+}
+
+/// The committed, minimised libFuzzer corpus of `target`.
+fn corpus(target: &str) -> Vec<PathBuf> {
+    let files = seed_files(&root().join("fuzz/corpus").join(target));
+    assert!(
+        files.len() > 100,
+        "fuzz/corpus/{target}/ is missing or nearly empty ({} files): it is committed",
+        files.len()
+    );
+    files
 }
 
 fn read_all(paths: Vec<PathBuf>) -> Vec<(String, Vec<u8>)> {
@@ -62,6 +74,7 @@ fn boundary_fuzz_body_survives_corpus_and_random_inputs() {
     let mut paths = Vec::new();
     paths.extend(seed_files(&root.join("tests/fixtures")));
     paths.retain(|p| p.extension().is_some_and(|e| e == "scm"));
+    paths.extend(corpus("boundary"));
     paths.extend(seed_files(&root.join("fuzz/regressions/boundary")));
     let seeds = read_all(paths);
     assert!(seeds.len() > 100, "the seed corpus is missing");
@@ -92,7 +105,7 @@ fn boundary_fuzz_body_survives_corpus_and_random_inputs() {
 
 #[test]
 fn emit_roundtrip_fuzz_body_survives_random_records() {
-    let mut paths = Vec::new();
+    let mut paths = corpus("emit_roundtrip");
     paths.extend(seed_files(&root().join("fuzz/regressions/emit_roundtrip")));
     let seeds = read_all(paths);
     for (path, bytes) in &seeds {
@@ -121,7 +134,9 @@ fn emit_roundtrip_fuzz_body_survives_random_records() {
 #[test]
 fn http_fuzz_body_survives_random_requests() {
     let target = HttpTarget::new();
-    let seeds = read_all(seed_files(&root().join("fuzz/regressions/http")));
+    let mut paths = corpus("http");
+    paths.extend(seed_files(&root().join("fuzz/regressions/http")));
+    let seeds = read_all(paths);
     for (path, bytes) in &seeds {
         run("http", path, bytes, |b| http_body(&target, b));
     }

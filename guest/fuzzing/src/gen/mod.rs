@@ -3,13 +3,15 @@
 //! deterministic function of its input bytes ([`Unstructured`]).  The
 //! generator's methods are split by the type they produce: [`numbers`],
 //! [`text`] (strings, characters, symbols, char-sets) and [`data`] (lists,
-//! vectors, whole programs and dishes).
+//! vectors, whole programs and dishes); [`control`] adds the control and
+//! binding forms, well formed and malformed, in [`Mode::Eval`].
 
 use std::fmt;
 use std::fmt::Write as _;
 
 use arbitrary::Unstructured;
 
+mod control;
 mod data;
 mod numbers;
 mod text;
@@ -438,6 +440,9 @@ impl<'a, 'b> ExprGen<'a, 'b> {
             // A wrongly typed argument: the error paths must be clean too.
             let other = self.one_of(PRINTABLE);
             return self.leaf(other);
+        }
+        if self.mode == Mode::Eval && self.chance(24) {
+            return self.control(ty, depth);
         }
         // Generic productions, valid at every type.
         match self.pick(16) {
