@@ -158,10 +158,37 @@ impl Diagnostic {
     /// Locate the diagnostic at byte range `start..end` of `source`
     /// (clamped to the text and to character boundaries).  Costs one pass
     /// over the text before `start`.
-    pub fn at(mut self, source: &str, start: usize, end: usize) -> Diagnostic {
+    pub fn at(self, source: &str, start: usize, end: usize) -> Diagnostic {
+        let (line, column) =
+            potluck_contract::span::line_col(source, floor_boundary(source, start));
+        self.placed(source, start, end, line, column)
+    }
+
+    /// Same as [`Diagnostic::at`], with the line found in `lines` (the
+    /// [`LineIndex`](potluck_contract::span::LineIndex) of `source`): for
+    /// many diagnostics on one text, each costs the length of its line
+    /// rather than of the text before it.
+    pub fn at_indexed(
+        self,
+        lines: &potluck_contract::span::LineIndex,
+        source: &str,
+        start: usize,
+        end: usize,
+    ) -> Diagnostic {
+        let (line, column) = lines.line_col(source, floor_boundary(source, start));
+        self.placed(source, start, end, line, column)
+    }
+
+    fn placed(
+        mut self,
+        source: &str,
+        start: usize,
+        end: usize,
+        line: u32,
+        column: u32,
+    ) -> Diagnostic {
         let start = floor_boundary(source, start);
         let end = floor_boundary(source, end.clamp(start, source.len()));
-        let (line, column) = potluck_contract::span::line_col(source, start);
         self.span = Some(Span { start, end });
         self.line = Some(line);
         self.column = Some(column);
@@ -400,6 +427,27 @@ mod tests {
     fn spans_are_clamped_to_the_text() {
         let d = Diagnostic::error(Kind::Syntax, "x").at("aλb", 2, 99);
         assert_eq!(d.span, Some(Span { start: 1, end: 4 }));
+    }
+
+    /// Placing with a line index gives what the scan gives, at every
+    /// position of a text with empty lines, `\r\n` and multi-byte
+    /// characters, and past its end.
+    #[test]
+    fn placing_with_a_line_index_agrees_with_the_scan() {
+        let src = "(a\r\n\n  λ b)\n;; ünï\n\n\"x\"";
+        let lines = potluck_contract::span::LineIndex::new(src);
+        for start in 0..src.len() + 3 {
+            for end in [start, start + 1, start + 5, src.len() + 9] {
+                let scan = Diagnostic::error(Kind::Syntax, "x").at(src, start, end);
+                let indexed =
+                    Diagnostic::error(Kind::Syntax, "x").at_indexed(&lines, src, start, end);
+                assert_eq!(
+                    (scan.span, scan.line, scan.column),
+                    (indexed.span, indexed.line, indexed.column),
+                    "{start}..{end}"
+                );
+            }
+        }
     }
 
     #[test]

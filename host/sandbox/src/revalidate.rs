@@ -315,6 +315,7 @@ pub fn diagnostics_from_guest(
     let mut budget = output_bytes;
     let mut out = Vec::new();
     let n = diags.len();
+    let mut lines = None;
     for d in diags.into_iter().take(MAX_DIAGNOSTICS) {
         let cost = d.message.len() + d.help.as_ref().map_or(0, String::len);
         if cost > budget {
@@ -327,7 +328,8 @@ pub fn diagnostics_from_guest(
             h = h.with_help(truncate(&help, MAX_DIAGNOSTIC_TEXT));
         }
         if let Some(s) = d.span {
-            h = h.at(source, s.start as usize, s.end as usize);
+            let lines = lines.get_or_insert_with(|| potluck_contract::span::LineIndex::new(source));
+            h = h.at_indexed(lines, source, s.start as usize, s.end as usize);
         }
         out.push(h);
     }

@@ -72,6 +72,23 @@ fn stored(
 /// How many times a job tries to commit when the branch keeps moving.
 const MAX_COMMIT_ATTEMPTS: u32 = 5;
 
+/// Runs `attempt_once` again while it reports [`ChannelError::Raced`]
+/// (another writer moved the branch between our read and our
+/// compare-and-swap), at most [`MAX_COMMIT_ATTEMPTS`] times in all; then
+/// the race is returned like any other channel error.  An `Err` of
+/// `attempt_once` (the store failed) ends the loop at once.
+fn retry_races<T, E>(
+    mut attempt_once: impl FnMut() -> Result<Result<T, ChannelError>, E>,
+) -> Result<Result<T, ChannelError>, E> {
+    let mut attempt = 1;
+    loop {
+        match attempt_once()? {
+            Err(ChannelError::Raced) if attempt < MAX_COMMIT_ATTEMPTS => attempt += 1,
+            result => return Ok(result),
+        }
+    }
+}
+
 /// Wakes idle workers when a job is enqueued.
 #[derive(Debug, Default)]
 pub struct Wake {
@@ -559,22 +576,19 @@ fn evaluate_and_publish(host: &Host, job: &Job) -> Result<Outcome, Completion> {
             updated: 0,
         });
     }
-    // Another writer moving the branch between our read and our
-    // compare-and-swap makes us build the commit again, a bounded number of
-    // times.
-    let mut attempt = 0;
     // Hosts sharing a store write the channel one at a time.
-    let outcome = loop {
-        attempt += 1;
-        let writer = store_or_retry!("lock the channel", || host.store.lock_channel());
+    let updated = retry_races(|| {
+        let writer = store_call("lock the channel", || host.store.lock_channel())?;
         let result = host.channel.update(&update);
         drop(writer);
-        match result {
-            Ok(o) => break o,
-            Err(ChannelError::Raced) if attempt < MAX_COMMIT_ATTEMPTS => continue,
-            // Nothing about the dishes: the update runs again later.
-            Err(e) => return Ok(Outcome::Retry(e.to_string())),
-        }
+        Ok(result)
+    });
+    let outcome = match updated {
+        Ok(Ok(o)) => o,
+        // Nothing about the dishes: the update runs again later.
+        Ok(Err(e)) => return Ok(Outcome::Retry(e.to_string())),
+        Err(Ok(o)) => return Ok(o),
+        Err(Err(c)) => return Err(c),
     };
     if let Some(e) = &outcome.push_error {
         tracing::warn!(job = job.id, error = %e, "cannot push the channel");
@@ -938,5 +952,38 @@ mod tests {
         let again = again.unwrap();
         assert_eq!(again.id, second);
         assert_eq!(again.attempts, 2);
+    }
+
+    /// A branch that keeps moving under the channel's compare-and-swap is
+    /// tried `MAX_COMMIT_ATTEMPTS` times, then the job is retried later;
+    /// a race that clears is committed; a store failure stops at once.
+    #[test]
+    fn raced_commits_are_retried_a_bounded_number_of_times() {
+        let calls = Cell::new(0u32);
+        let always: Result<Result<(), ChannelError>, ()> = retry_races(|| {
+            calls.set(calls.get() + 1);
+            Ok(Err(ChannelError::Raced))
+        });
+        assert!(matches!(always, Ok(Err(ChannelError::Raced))));
+        assert_eq!(calls.get(), MAX_COMMIT_ATTEMPTS);
+
+        calls.set(0);
+        let clears: Result<Result<u32, ChannelError>, ()> = retry_races(|| {
+            calls.set(calls.get() + 1);
+            Ok(if calls.get() < 3 {
+                Err(ChannelError::Raced)
+            } else {
+                Ok(calls.get())
+            })
+        });
+        assert!(matches!(clears, Ok(Ok(3))));
+
+        calls.set(0);
+        let store: Result<Result<(), ChannelError>, &str> = retry_races(|| {
+            calls.set(calls.get() + 1);
+            Err("the store is down")
+        });
+        assert_eq!(store.err(), Some("the store is down"));
+        assert_eq!(calls.get(), 1);
     }
 }

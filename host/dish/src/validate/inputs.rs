@@ -226,7 +226,7 @@ fn resolve_list(
             ),
         )
         .in_file(&cx.dish.file)
-        .at(cx.source, list.span.start, list.span.end);
+        .at_indexed(&cx.lines, cx.source, list.span.start, list.span.end);
         cx.out.push(d);
         return out;
     }
@@ -260,7 +260,7 @@ fn resolve_list(
                 }
                 let d = Diagnostic::error(Kind::Resolution, format!("field `{field}`: {e}"))
                     .in_file(&cx.dish.file)
-                    .at(cx.source, item.span.start, item.span.end)
+                    .at_indexed(&cx.lines, cx.source, item.span.start, item.span.end)
                     .with_help(e.help());
                 cx.out.push(d);
             }

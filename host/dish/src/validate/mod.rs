@@ -58,6 +58,8 @@ impl Validation {
 struct Cx<'a> {
     dish: &'a Dish,
     source: &'a str,
+    /// The lines of `source`, indexed once for every diagnostic.
+    lines: potluck_contract::span::LineIndex,
     index: &'a Index,
     policy: Policy,
     out: Vec<Diagnostic>,
@@ -66,7 +68,7 @@ struct Cx<'a> {
 impl Cx<'_> {
     fn located<T>(&self, d: Diagnostic, at: &Spanned<T>) -> Diagnostic {
         d.in_file(&self.dish.file)
-            .at(self.source, at.span.start, at.span.end)
+            .at_indexed(&self.lines, self.source, at.span.start, at.span.end)
     }
 
     /// An error about `field`.
@@ -80,7 +82,7 @@ impl Cx<'_> {
     fn error_at(&mut self, field: &str, start: usize, end: usize, message: String, help: String) {
         let d = Diagnostic::error(Kind::Validation, format!("field `{field}`: {message}"))
             .in_file(&self.dish.file)
-            .at(self.source, start, end)
+            .at_indexed(&self.lines, self.source, start, end)
             .with_help(help);
         self.out.push(d);
     }
@@ -111,6 +113,7 @@ pub fn validate(dish: &Dish, source: &str, index: &Index, policy: Policy) -> Val
     let mut cx = Cx {
         dish,
         source,
+        lines: potluck_contract::span::LineIndex::new(source),
         index,
         policy,
         out: Vec::new(),

@@ -41,7 +41,7 @@ fn texinfo_markup(cx: &mut Cx, field: &str, at: &Spanned<String>) -> bool {
                 format!("field `{field}`: {}", p.message),
             )
             .in_file(&cx.dish.file)
-            .at(cx.source, start, end)
+            .at_indexed(&cx.lines, cx.source, start, end)
             .with_help(p.help);
             cx.out.push(d);
         }

@@ -27,8 +27,10 @@ use super::{error, App};
 
 /// Largest upload-pack request, after decompression.
 pub const MAX_REQUEST: usize = 1 << 20;
-/// Longest one `upload-pack` may run.
-const TIMEOUT: Duration = Duration::from_secs(120);
+/// Longest one `upload-pack` may run: 55 s, inside the connection's 60 s
+/// lifetime (`serve::Limits::lifetime`), so the child is stopped and the
+/// answer ended here rather than cut off with the connection.
+const TIMEOUT: Duration = Duration::from_secs(55);
 
 #[derive(serde::Deserialize)]
 pub(super) struct Service {
@@ -245,4 +247,17 @@ fn dumb_refusal() -> Response {
 
 pub(super) async fn dumb() -> Response {
     dumb_refusal()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TIMEOUT;
+    use crate::http::serve::Limits;
+
+    /// An `upload-pack` is stopped by its own deadline, not cut off with
+    /// the connection.
+    #[test]
+    fn upload_pack_ends_inside_the_connection_lifetime() {
+        assert!(TIMEOUT < Limits::default().lifetime);
+    }
 }
