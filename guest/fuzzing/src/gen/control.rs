@@ -313,53 +313,20 @@ impl ExprGen<'_, '_> {
                 let (ev, od, n) = (self.fresh_var(), self.fresh_var(), self.fresh_var());
                 let k = self.range(0, 500);
                 let kw = self.one_of(&["letrec", "letrec*"]);
+                // (NAME (lambda (n) (if (= n 0) AT-ZERO (OTHER (- n 1)))))
+                let binding = |name: &str, at_zero: &str, other: &str| {
+                    let test = call("=", vec![atom(&n), atom("0")]);
+                    let next = call(other, vec![call("-", vec![atom(&n), atom("1")])]);
+                    let body = call("if", vec![test, atom(at_zero), next]);
+                    Expr::List(vec![
+                        atom(name),
+                        call("lambda", vec![Expr::List(vec![atom(&n)]), body]),
+                    ])
+                };
+                let bindings = vec![binding(&ev, "#t", &od), binding(&od, "#f", &ev)];
                 call(
                     kw,
-                    vec![
-                        Expr::List(vec![
-                            Expr::List(vec![
-                                atom(&ev),
-                                call(
-                                    "lambda",
-                                    vec![
-                                        Expr::List(vec![atom(&n)]),
-                                        call(
-                                            "if",
-                                            vec![
-                                                call("=", vec![atom(&n), atom("0")]),
-                                                atom("#t"),
-                                                call(
-                                                    &od,
-                                                    vec![call("-", vec![atom(&n), atom("1")])],
-                                                ),
-                                            ],
-                                        ),
-                                    ],
-                                ),
-                            ]),
-                            Expr::List(vec![
-                                atom(&od),
-                                call(
-                                    "lambda",
-                                    vec![
-                                        Expr::List(vec![atom(&n)]),
-                                        call(
-                                            "if",
-                                            vec![
-                                                call("=", vec![atom(&n), atom("0")]),
-                                                atom("#f"),
-                                                call(
-                                                    &ev,
-                                                    vec![call("-", vec![atom(&n), atom("1")])],
-                                                ),
-                                            ],
-                                        ),
-                                    ],
-                                ),
-                            ]),
-                        ]),
-                        call(&ev, vec![atom(k.to_string())]),
-                    ],
+                    vec![Expr::List(bindings), call(&ev, vec![atom(k.to_string())])],
                 )
             }
             10 => {
