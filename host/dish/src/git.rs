@@ -176,6 +176,27 @@ pub fn run(
     Ok(stdout)
 }
 
+/// Run `git -C dir ARGS...` (built by [`command`] with `home`) under
+/// `timeout`, named after its first argument in errors; returns its stdout
+/// as text, trimmed.
+pub fn output_in(
+    dir: &Path,
+    home: &Path,
+    args: &[&str],
+    timeout: Duration,
+) -> Result<String, CommandError> {
+    let mut c = command(home);
+    c.arg("-C").arg(dir).args(args);
+    let out = run(
+        c,
+        args.first().copied().unwrap_or("git"),
+        timeout,
+        None,
+        None,
+    )?;
+    Ok(String::from_utf8_lossy(&out).trim().to_string())
+}
+
 /// Bytes under `dir` (files only, symlinks not followed).
 pub fn dir_size(dir: &Path) -> u64 {
     let mut total = 0;

@@ -83,26 +83,13 @@ pub struct Initialised {
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, InitError> {
     let home = std::env::var_os("HOME").unwrap_or_else(|| "/nonexistent".into());
-    let mut c = crate::git::command(Path::new(&home));
-    c.arg("-C").arg(dir).args(args);
-    let out = crate::git::run(
-        c,
-        args.first().copied().unwrap_or("git"),
-        GIT_TIMEOUT,
-        None,
-        None,
-    )
-    .map_err(|e| match e {
-        CommandError::Failed { detail, .. } => InitError::Git {
-            what: args.join(" "),
-            detail,
+    crate::git::output_in(dir, Path::new(&home), args, GIT_TIMEOUT).map_err(|e| InitError::Git {
+        what: args.join(" "),
+        detail: match e {
+            CommandError::Failed { detail, .. } => detail,
+            other => other.to_string(),
         },
-        other => InitError::Git {
-            what: args.join(" "),
-            detail: other.to_string(),
-        },
-    })?;
-    Ok(String::from_utf8_lossy(&out).trim().to_string())
+    })
 }
 
 /// The dish's text, written by hand in the layout authors use.

@@ -113,16 +113,7 @@ pub fn same_repository(a: &str, b: &str) -> bool {
 const GIT_TIMEOUT: Duration = Duration::from_secs(60);
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, CommandError> {
-    let mut c = crate::git::command(Path::new("/nonexistent"));
-    c.arg("-C").arg(dir).args(args);
-    let out = crate::git::run(
-        c,
-        args.first().copied().unwrap_or("git"),
-        GIT_TIMEOUT,
-        None,
-        None,
-    )?;
-    Ok(String::from_utf8_lossy(&out).trim().to_string())
+    crate::git::output_in(dir, Path::new("/nonexistent"), args, GIT_TIMEOUT)
 }
 
 /// The root of the git checkout holding `file`, when one of its remotes is
