@@ -222,11 +222,12 @@ pub fn run(mut args: HostChannelArgs) -> anyhow::Result<ExitCode> {
     // This program under the proxy's name, for git:// remotes.
     let bin = args.state.join("bin");
     std::fs::create_dir_all(&bin).with_context(|| format!("cannot create {}", bin.display()))?;
-    let proxy = bin.join(potluck_server::git::remote::PROXY_NAME);
-    let _ = std::fs::remove_file(&proxy);
-    let exe = std::env::current_exe().context("cannot find this program's executable")?;
-    std::os::unix::fs::symlink(&exe, &proxy)
-        .with_context(|| format!("cannot create {}", proxy.display()))?;
+    let proxy = potluck_server::git::remote::install_proxy(&bin).with_context(|| {
+        format!(
+            "cannot link this program into {} as the git:// proxy",
+            bin.display()
+        )
+    })?;
     let fetch = FetchLimits {
         git_proxy: Some(proxy),
         timeout: Duration::from_secs(args.fetch_timeout),

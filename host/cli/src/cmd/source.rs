@@ -70,9 +70,7 @@ pub fn verify_all(reports: &mut [Report], network: bool) -> anyhow::Result<()> {
 /// private addresses are the author's to reach, and `git://` goes through
 /// this program's proxy as on the host.
 fn fetch_limits(scratch: &Path) -> anyhow::Result<FetchLimits> {
-    let exe = std::env::current_exe()?;
-    let proxy = scratch.join(potluck_server::git::remote::PROXY_NAME);
-    std::os::unix::fs::symlink(&exe, &proxy)?;
+    let proxy = potluck_server::git::remote::install_proxy(scratch)?;
     Ok(FetchLimits {
         allow_loopback: true,
         git_proxy: Some(proxy),

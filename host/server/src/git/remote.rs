@@ -28,6 +28,20 @@ use super::{FetchLimits, GitError};
 /// The name under which this program acts as the `git://` proxy (argv[0]
 /// ends with it).
 pub const PROXY_NAME: &str = "potluck-git-proxy";
+/// Make this program's executable reachable as `DIR/potluck-git-proxy`
+/// (a symbolic link, replacing one left by an earlier run), for
+/// [`FetchLimits::git_proxy`]; returns its path.
+pub fn install_proxy(dir: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
+    let exe = std::env::current_exe()?;
+    let proxy = dir.join(PROXY_NAME);
+    match std::fs::remove_file(&proxy) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::os::unix::fs::symlink(&exe, &proxy)?;
+    Ok(proxy)
+}
+
 /// The environment variable that gives the proxy its addresses.
 pub const PROXY_ADDRS_ENV: &str = "POTLUCK_GIT_PROXY_ADDRS";
 /// Time allowed for resolving a host name.
