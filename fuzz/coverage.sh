@@ -15,6 +15,7 @@ llvm="$sysroot/lib/rustlib/$host/bin"
 [ -x "$llvm/llvm-cov" ] || rustup +nightly component add llvm-tools
 bin="target/$host/coverage/$host/release"
 
+mkdir -p coverage
 for t in reader eval; do
   rm -rf "coverage/$t"
   # The interpreter's closures form reference cycles that a fresh wasm

@@ -14,7 +14,7 @@ show, scope, n_reader, n_eval = sys.argv[1], re.compile(sys.argv[2]), sys.argv[3
 
 files = {}  # path -> list of (line, count or None, text)
 current = None
-row = re.compile(r"^\s*(\d+)\|\s*([0-9.]+[kMGE]?)?\|(.*)$")
+row = re.compile(r"^\s*(\d+)\|\s*([0-9.]+[kMGTPE]?)?\|(.*)$")
 for raw in open(show, encoding="utf-8", errors="replace"):
     raw = raw.rstrip("\n")
     if raw.startswith("/") and raw.endswith(":"):
@@ -27,14 +27,20 @@ for raw in open(show, encoding="utf-8", errors="replace"):
         continue
     m = row.match(raw)
     if not m:
+        if raw.strip() and not raw.lstrip().startswith(("-", "|", "Branch", "MC/DC")):
+            sys.exit(f"cannot parse this line of {current}: {raw!r}")
         continue
     count = m.group(2)
     if count is None:
         value = None
     else:
-        scale = {"k": 1e3, "M": 1e6, "G": 1e9, "E": 1e18}.get(count[-1], 1)
-        value = float(count.rstrip("kMGE")) * scale
+        scale = {"k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18}.get(count[-1], 1)
+        value = float(count.rstrip("kMGTPE")) * scale
     files[current].append((int(m.group(1)), value, m.group(3)))
+
+
+if not files:
+    sys.exit(f"no file under guest/src/ matching the scope in {show}")
 
 
 def area(path):

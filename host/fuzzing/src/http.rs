@@ -302,19 +302,11 @@ fn independent_url_ok(url: &str) -> bool {
     match parsed.host() {
         None => false,
         // A `git:` URL keeps a numeric host as text; an HTTP client would
-        // read it as an address.
-        // (When that reading fails, as for a last label that is a number,
-        // the name is looked up in the DNS, where only letters, digits,
-        // `-`, `_` and `.` make a name, and the address found is checked
-        // then.)
-        Some(url::Host::Domain(d)) => match url::Url::parse(&format!("http://{d}/")) {
-            Ok(as_http) => as_http.host().is_some_and(global),
-            Err(_) => {
-                !d.is_empty()
-                    && d.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-            }
-        },
+        // read it as an address.  A host an HTTP URL cannot have at all
+        // (one ending in a number, which is read as an IPv4 address and
+        // fails) is no public DNS name either.
+        Some(url::Host::Domain(d)) => url::Url::parse(&format!("http://{d}/"))
+            .is_ok_and(|as_http| as_http.host().is_some_and(global)),
         Some(host) => global(host),
     }
 }

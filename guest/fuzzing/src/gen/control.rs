@@ -179,9 +179,9 @@ impl ExprGen<'_, '_> {
                 call(kw, vec![c, a, b])
             }
             5 => {
-                // (let ((n 0) (acc INIT)) (while (< n K) (set! ...)) acc) —
-                // `set!` is not in the binding set, so the loop counts
-                // down through a vector cell.
+                // (let ((cell (make-vector 1 0))) (while (< CELL[0] K) CELL[0] += 1) RESULT)
+                // — `set!` is not in the binding set, so the loop counts
+                // up in a vector cell.
                 let cell = self.fresh_var();
                 let k = self.range(0, 20);
                 let result = self.gen(ty, d);
@@ -230,7 +230,7 @@ impl ExprGen<'_, '_> {
                 self.vars.push((a.clone(), Ty::Int));
                 self.vars.push((b.clone(), Ty::Int));
                 self.vars.push((c.clone(), Ty::Str));
-                let body = self.gen(ty, d);
+                let mut body = self.gen(ty, d);
                 self.vars.pop();
                 self.vars.pop();
                 self.vars.pop();
@@ -242,6 +242,10 @@ impl ExprGen<'_, '_> {
                     if self.chance(64) {
                         formals.push(atom("#:allow-other-keys"));
                     }
+                } else {
+                    // No keyword: the body's `c` is bound by a `let`.
+                    let binding = Expr::List(vec![Expr::List(vec![atom(&c), cd])]);
+                    body = call("let", vec![binding, body]);
                 }
                 if self.chance(64) {
                     formals.push(atom("#:rest"));
@@ -261,7 +265,7 @@ impl ExprGen<'_, '_> {
                 Expr::List(items)
             }
             7 => {
-                // ((case-lambda ((x) A) ((x y) B) ((x . r) C)) ARGS ...)
+                // ((case-lambda (() A) ((x) B) ((x y) C) (r D)) ARGS ...)
                 let kw = self.one_of(&["case-lambda", "case-lambda*"]);
                 let mut clauses = Vec::new();
                 for n in 0..1 + self.pick(3) {

@@ -246,6 +246,22 @@ fn relay(stream: TcpStream, mut input: impl Read + Send + 'static, mut output: i
 mod tests {
     use super::*;
 
+    /// The link points at this program, replaces a stale one (a host
+    /// restarting on its state directory) and fails on a missing directory.
+    #[test]
+    fn the_proxy_link_replaces_a_stale_one() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/nonexistent/old", dir.path().join(PROXY_NAME)).unwrap();
+        let proxy = install_proxy(dir.path()).unwrap();
+        assert_eq!(proxy, dir.path().join(PROXY_NAME));
+        assert_eq!(
+            std::fs::read_link(&proxy).unwrap(),
+            std::env::current_exe().unwrap()
+        );
+        assert_eq!(install_proxy(dir.path()).unwrap(), proxy);
+        assert!(install_proxy(&dir.path().join("missing")).is_err());
+    }
+
     #[test]
     fn the_proxy_relays_to_the_pinned_address_only() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -27,9 +27,12 @@ use super::{error, App};
 
 /// Largest upload-pack request, after decompression.
 pub const MAX_REQUEST: usize = 1 << 20;
-/// Longest one `upload-pack` may run: 55 s, inside the connection's 60 s
-/// lifetime (`serve::Limits::lifetime`), so the child is stopped and the
-/// answer ended here rather than cut off with the connection.
+/// Longest one `upload-pack` may run: 55 s, shorter than the connection's
+/// 60 s lifetime (`serve::Limits::lifetime`), so that a request that
+/// arrived promptly has its child stopped and its answer ended here rather
+/// than cut off with the connection.  (A request whose headers and body
+/// took most of `--request-timeout` to arrive can still meet the lifetime
+/// first; the child is then killed with its process group all the same.)
 const TIMEOUT: Duration = Duration::from_secs(55);
 
 #[derive(serde::Deserialize)]
