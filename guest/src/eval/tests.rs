@@ -358,6 +358,42 @@ fn limits_stop_runaway_dishes() {
     check_limit("(catch #t (lambda () (let loop () (loop))) (lambda args 'caught))");
 }
 
+/// Reducing an exact fraction costs a gcd whose work grows with the
+/// square of its size; the steps charged must grow alike.  Found by the
+/// `eval` fuzz target: a named `let` squaring a fraction 22 times ran for
+/// minutes on 50 000 steps (`fuzz/regressions/eval/rational-gcd-outside-fuel`).
+/// Here the two 20 000-bit fractions are built within the limits, and each
+/// operation on them is then refused.
+#[test]
+fn exact_fractions_pay_for_their_reduction() {
+    let limits = Limits {
+        max_steps: 1_000_000,
+        ..small()
+    };
+    let build = "(define a (/ (expt 3 12600) (+ (expt 2 20000) 1))) \
+                 (define b (/ (+ (expt 7 7100) 2) (expt 3 12600)))";
+    assert!(eval_with(&format!("{build} 'built"), limits).is_ok());
+    for op in [
+        "(- a b)",
+        "(+ a b)",
+        "(* a b)",
+        "(/ a b)",
+        "(floor/ a b)",
+        "(rationalize a b)",
+        "(gcd (* (numerator a) (denominator a)) (* (numerator b) (denominator b)))",
+        "(string->number (string-append (number->string (numerator a)) \
+         (number->string (denominator a)) \"/\" (number->string (denominator b))))",
+    ] {
+        match eval_with(&format!("{build} {op}"), limits) {
+            Ok(v) => panic!(
+                "{op}: computed without paying for the gcd: {}",
+                &v[..v.len().min(40)]
+            ),
+            Err(d) => assert_eq!(d.kind, K::Limit, "{op}: {}", d.message),
+        }
+    }
+}
+
 #[test]
 fn deep_data_is_dropped_without_overflow() {
     // A million-element list and a deeply car-nested list must not overflow

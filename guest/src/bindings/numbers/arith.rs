@@ -15,8 +15,8 @@ use crate::value::Value;
 
 use super::exactness::{exact_zero, to_f64};
 use super::{
-    bignum_work, guard_bits, is_exact_integer, is_integer, multiplication_work, number, overflow,
-    real,
+    bignum_work, gcd_work, guard_bits, is_exact_integer, is_integer, multiplication_work, number,
+    overflow, real,
 };
 
 // ------------------------------------------------------------ arithmetic
@@ -29,12 +29,17 @@ fn add2(interp: &mut Interp, a: &Num, b: &Num) -> Result<Num> {
         }),
         (Num::Real(_), _) | (_, Num::Real(_)) => Ok(Num::Real(to_f64(a) + to_f64(b))),
         _ => {
-            let est = if matches!(a, Num::Rat(_)) || matches!(b, Num::Rat(_)) {
+            let rational = matches!(a, Num::Rat(_)) || matches!(b, Num::Rat(_));
+            let est = if rational {
                 a.bits() + b.bits() + 1
             } else {
                 a.bits().max(b.bits()) + 1
             };
             guard_bits(interp, est)?;
+            if rational {
+                multiplication_work(interp, a.bits(), b.bits())?;
+                gcd_work(interp, est)?;
+            }
             Ok(num::add(a, b))
         }
     }
@@ -62,12 +67,17 @@ fn sub2(interp: &mut Interp, a: &Num, b: &Num) -> Result<Num> {
         }),
         (Num::Real(_), _) | (_, Num::Real(_)) => Ok(Num::Real(to_f64(a) - to_f64(b))),
         _ => {
-            let est = if matches!(a, Num::Rat(_)) || matches!(b, Num::Rat(_)) {
+            let rational = matches!(a, Num::Rat(_)) || matches!(b, Num::Rat(_));
+            let est = if rational {
                 a.bits() + b.bits() + 1
             } else {
                 a.bits().max(b.bits()) + 1
             };
             guard_bits(interp, est)?;
+            if rational {
+                multiplication_work(interp, a.bits(), b.bits())?;
+                gcd_work(interp, est)?;
+            }
             Ok(num::sub(a, b))
         }
     }
@@ -84,6 +94,9 @@ fn mul2(interp: &mut Interp, a: &Num, b: &Num) -> Result<Num> {
             let est = a.bits() + b.bits();
             guard_bits(interp, est)?;
             multiplication_work(interp, a.bits(), b.bits())?;
+            if matches!(a, Num::Rat(_)) || matches!(b, Num::Rat(_)) {
+                gcd_work(interp, est)?;
+            }
             Ok(num::mul(a, b))
         }
     }
@@ -108,6 +121,7 @@ fn div2(interp: &mut Interp, a: &Num, b: &Num) -> Result<Num> {
             };
             guard_bits(interp, est)?;
             bignum_work(interp, a.bits(), b.bits())?;
+            gcd_work(interp, est)?;
             num::div(a, b).map_err(|_| overflow("divide"))
         }
     }

@@ -17,7 +17,7 @@ use crate::value::Value;
 use super::arith::abs_num;
 use super::exactness::{big_to_f64, numer_denom, to_f64};
 use super::{
-    bignum_work, guard_bits, i128_value, int_value, is_integer, number, overflow, values2,
+    bignum_work, gcd_work, guard_bits, i128_value, int_value, is_integer, number, overflow, values2,
 };
 
 // ------------------------------------------------------- rounding
@@ -238,6 +238,7 @@ fn divide(
         guard_bits(interp, a.bits().max(b.bits()) + 1)?;
     } else {
         guard_bits(interp, a.bits() + b.bits())?;
+        gcd_work(interp, a.bits() + b.bits())?;
     }
     bignum_work(interp, a.bits(), b.bits())?;
     let (q, r) = if xd.is_one() && yd.is_one() {
@@ -355,7 +356,7 @@ fn gcd_lcm(interp: &mut Interp, subr: &str, args: &[Value], is_gcd: bool) -> Res
                 let inexact = matches!(acc, Value::Real(_)) || matches!(y, Value::Real(_));
                 let a = to_exact_integer(&acc);
                 let b = to_exact_integer(y);
-                bignum_work(interp, a.bits(), b.bits())?;
+                gcd_work(interp, a.bits() + b.bits())?;
                 let r = if is_gcd {
                     a.gcd(&b)
                 } else if a.is_zero() || b.is_zero() {

@@ -14,7 +14,7 @@ use crate::eval::Interp;
 use crate::num::{rat_to_value, Num};
 use crate::value::Value;
 
-use super::{guard_bits, int_value, number, real};
+use super::{gcd_work, guard_bits, int_value, number, real};
 
 // ------------------------------------------------------- exact -> flonum
 
@@ -212,10 +212,12 @@ pub(super) fn p_rationalize(interp: &mut Interp, args: &[Value]) -> Result<Value
 fn exact_rationalize(interp: &mut Interp, x: &Num, eps: &Num) -> Result<Value> {
     let x = x.to_rat().unwrap_or_default();
     let eps = eps.to_rat().unwrap_or_default().abs();
-    guard_bits(
-        interp,
-        x.numer().bits() + x.denom().bits() + eps.numer().bits() + eps.denom().bits() + 2,
-    )?;
+    let bits = x.numer().bits() + x.denom().bits() + eps.numer().bits() + eps.denom().bits() + 2;
+    guard_bits(interp, bits)?;
+    // `x - eps` and `x + eps` are reduced, and so is the result.
+    for _ in 0..3 {
+        gcd_work(interp, bits)?;
+    }
     let negative = x.is_negative();
     let x = x.abs();
     let lo = &x - &eps;

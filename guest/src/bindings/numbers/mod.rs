@@ -270,6 +270,18 @@ fn bignum_work(interp: &mut Interp, a: u64, b: u64) -> Result<()> {
     Ok(())
 }
 
+/// Count the work of a greatest common divisor whose operands hold `bits`
+/// bits in all, which every exact rational result pays to be reduced:
+/// num-bigint's binary (Stein) gcd removes at least one bit per pass, and
+/// each pass touches every limb.
+fn gcd_work(interp: &mut Interp, bits: u64) -> Result<()> {
+    let limbs = bits / 64 + 1;
+    if limbs > 4 {
+        interp.tick_n(bits.saturating_mul(limbs) / LIMB_OPS_PER_STEP)?;
+    }
+    Ok(())
+}
+
 /// Count the work of a bignum multiplication (Karatsuba and better above
 /// a few dozen limbs).
 fn multiplication_work(interp: &mut Interp, a: u64, b: u64) -> Result<()> {

@@ -12,7 +12,7 @@ use crate::eval::Interp;
 use crate::num::{self, rat_to_value, Num};
 use crate::value::Value;
 
-use super::{guard_bits, multiplication_work, number};
+use super::{gcd_work, guard_bits, multiplication_work, number};
 
 // ------------------------------------------------------- number <-> string
 
@@ -48,6 +48,10 @@ pub(super) fn p_string_to_number(interp: &mut Interp, args: &[Value]) -> Result<
     let est = (text.len() as u64).saturating_mul(bits_per_char);
     guard_bits(interp, est)?;
     multiplication_work(interp, est, est)?;
+    if text.contains('/') {
+        // A fraction is reduced.
+        gcd_work(interp, est)?;
+    }
     if radix > 36 {
         return Ok(parse_big_radix(text, radix).unwrap_or(Value::Bool(false)));
     }
