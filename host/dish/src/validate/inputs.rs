@@ -224,9 +224,8 @@ fn resolve_list(
                 list.items.len(),
                 potluck_contract::limits::MAX_SPECS
             ),
-        )
-        .in_file(&cx.dish.file)
-        .at_indexed(&cx.lines, cx.source, list.span.start, list.span.end);
+        );
+        let d = cx.placed(d, list.span.start, list.span.end);
         cx.out.push(d);
         return out;
     }
@@ -258,9 +257,9 @@ fn resolve_list(
                 if matches!(e, resolve::ResolveError::UnknownName { .. }) {
                     *suggested += 1;
                 }
-                let d = Diagnostic::error(Kind::Resolution, format!("field `{field}`: {e}"))
-                    .in_file(&cx.dish.file)
-                    .at_indexed(&cx.lines, cx.source, item.span.start, item.span.end)
+                let d = Diagnostic::error(Kind::Resolution, format!("field `{field}`: {e}"));
+                let d = cx
+                    .placed(d, item.span.start, item.span.end)
                     .with_help(e.help());
                 cx.out.push(d);
             }

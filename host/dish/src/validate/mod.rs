@@ -67,8 +67,13 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn located<T>(&self, d: Diagnostic, at: &Spanned<T>) -> Diagnostic {
+        self.placed(d, at.span.start, at.span.end)
+    }
+
+    /// `d` in the dish's file, at the byte range `start..end` of its source.
+    fn placed(&self, d: Diagnostic, start: usize, end: usize) -> Diagnostic {
         d.in_file(&self.dish.file)
-            .at_indexed(&self.lines, self.source, at.span.start, at.span.end)
+            .at_indexed(&self.lines, self.source, start, end)
     }
 
     /// An error about `field`.
@@ -80,10 +85,8 @@ impl Cx<'_> {
 
     /// An error about `field` at the byte range `start..end` of the source.
     fn error_at(&mut self, field: &str, start: usize, end: usize, message: String, help: String) {
-        let d = Diagnostic::error(Kind::Validation, format!("field `{field}`: {message}"))
-            .in_file(&self.dish.file)
-            .at_indexed(&self.lines, self.source, start, end)
-            .with_help(help);
+        let d = Diagnostic::error(Kind::Validation, format!("field `{field}`: {message}"));
+        let d = self.placed(d, start, end).with_help(help);
         self.out.push(d);
     }
 

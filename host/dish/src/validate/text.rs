@@ -39,10 +39,8 @@ fn texinfo_markup(cx: &mut Cx, field: &str, at: &Spanned<String>) -> bool {
             let d = potluck_sandbox::diagnostic::Diagnostic::warning(
                 potluck_sandbox::diagnostic::Kind::Lint,
                 format!("field `{field}`: {}", p.message),
-            )
-            .in_file(&cx.dish.file)
-            .at_indexed(&cx.lines, cx.source, start, end)
-            .with_help(p.help);
+            );
+            let d = cx.placed(d, start, end).with_help(p.help);
             cx.out.push(d);
         }
     }
